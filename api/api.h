@@ -1,0 +1,40 @@
+/*
+ * api.h - cross-module entry points of the API tier (authentication, the permission
+ * matrix, metrics) and the route tables each resource module exports.
+ */
+#ifndef CONCORD_API_H
+#define CONCORD_API_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "http.h"
+
+/* auth.c: who is calling (Authorization header) - 401 on failure. No database. */
+int auth_authenticate(struct req *r, struct err *e);
+/* auth.c: which tenant the request acts in: X-Concord-Tenant or the caller's home tenant. */
+int auth_select_tenant(struct req *r, const char **tenant, struct err *e);
+/* auth.c: inside the transaction: membership/role, tenant and account status, permission. */
+int auth_authorize(struct req *r, struct err *e);
+
+/* authz.c: the one permission matrix. */
+bool authz_allows(const char *role, const char *perm);
+/* All roles, NULL-terminated. */
+extern const char *const authz_roles[];
+bool authz_is_role(const char *role);
+
+/* metrics.c */
+void metrics_observe(const struct route *rt, int status, double seconds);
+int metrics_format_ip(const struct sockaddr *sa, char *out, size_t n);
+int metrics_render(struct req *r, struct resp *resp, struct err *e);
+
+/* Route tables (one per resource module). */
+extern const struct route health_routes[];
+extern const struct route auth_routes[];
+extern const struct route tenant_routes[];
+extern const struct route user_routes[];
+extern const struct route token_routes[];
+extern const struct route audit_routes[];
+extern const struct route job_routes[];
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * main.c - the concord-api binary.
+ *
+ *   concord-api serve                 run the HTTP API (default)
+ *   concord-api migrate               apply pending migrations (as DATABASE_OWNER_URL)
+ *   concord-api seed-demo             create the demo consultancy, user and client tenant
+ *   concord-api create-operator SLUG NAME EMAIL PASSWORD
+ *                                     create a consultancy (operator) tenant and its admin
+ *   concord-api keys rotate           add a new JWT signing key (old keys stay valid)
+ *   concord-api routes                print the route table (method, path, permission)
+ *
+ * Administrative commands connect as the schema owner; `serve` connects as the
+ * application role only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "migrate.h"
+#include "password.h"
+#include "redis.h"
+#include "server.h"
+#include "tokens.h"
+
+int api_openapi_load(void);
+
+static int cmd_migrate(void)
+{
+	struct err e = {0};
+	int applied;
+	char dir[2048];
+	snprintf(dir, sizeof dir, "%s/migrations", cfg.root);
+	if (db_wait_ready(cfg.owner_url, 30, &e) ||
+		migrate_run(cfg.owner_url, dir, &applied, &e)) {
+		fprintf(stderr, "migrate: %s %s\n", e.message, e.detail_log);
+		return 1;
+	}
+	printf("migrations: %d applied\n", applied);
+	return 0;
+}
+
+static const char operator_sql[] =
+	"WITH t AS (INSERT INTO tenants (kind, slug, name) VALUES ('operator', $1, $2)"
+	"   ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id),"
+	" u AS (INSERT INTO users (tenant_id, email, display_name, password_hash)"
+	"   SELECT id, $3, $4, $5 FROM t"
+	"   ON CONFLICT (tenant_id, lower(email)) DO UPDATE SET display_name = EXCLUDED.display_name"
+	"   RETURNING tenant_id, id),"
+	" m AS (INSERT INTO memberships (tenant_id, user_id, role) SELECT tenant_id, id, 'operator'"
+	"   FROM u ON CONFLICT DO NOTHING)"
+	" SELECT (SELECT id FROM t), (SELECT id FROM u)";
+static const char client_sql[] =
+	"WITH t AS (INSERT INTO tenants (kind, parent_id, slug, name) VALUES ('client', $1, $2, $3)"
+	"   ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id)"
+	" INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $4, 'operator' FROM t"
+	" ON CONFLICT DO NOTHING";
+
+/* Idempotent: re-running keeps existing rows (and does not reset passwords). */
+static int create_operator(const char *slug, const char *name, const char *email,
+	const char *password, char tenant_out[37], char user_out[37])
+{
+	struct err e = {0};
+	char hash[256];
+	int rc = 1;
+	struct arena *a = arena_new();
+	PGconn *c = NULL;
+	if (password_policy(password, "password", &e) || password_hash(password, hash, sizeof hash, &e))
+		goto out;
+	c = db_connect(cfg.owner_url, &e);
+	if (!c)
+		goto out;
+	PGresult *r = db_exec(c, a, &e, operator_sql, 5, slug, name, email, "Administrator", hash);
+	if (!r)
+		goto out;
+	snprintf(tenant_out, 37, "%s", PQgetvalue(r, 0, 0));
+	snprintf(user_out, 37, "%s", PQgetvalue(r, 0, 1));
+	rc = 0;
+out:
+	if (rc)
+		fprintf(stderr, "create-operator: %s %s %s\n", e.field, e.message, e.detail_log);
+	if (c)
+		PQfinish(c);
+	arena_free(a);
+	return rc;
+}
+
+static int cmd_seed_demo(void)
+{
+	char tenant[37], user[37];
+	const char *email = getenv("CONCORD_DEMO_EMAIL");
+	const char *password = getenv("CONCORD_DEMO_PASSWORD");
+	if (!email)
+		email = "admin@demo-consultancy.example";
+	if (!password)
+		password = "concord-demo-password";
+	if (create_operator("demo-consultancy", "Demo Consultancy", email, password, tenant, user))
+		return 1;
+	struct err e = {0};
+	struct arena *a = arena_new();
+	PGconn *c = db_connect(cfg.owner_url, &e);
+	int rc = 1;
+	if (c && db_exec(c, a, &e, client_sql, 4, tenant, "demo-client", "Demo Client Ltd", user))
+		rc = 0;
+	else
+		fprintf(stderr, "seed-demo: %s %s\n", e.message, e.detail_log);
+	if (c)
+		PQfinish(c);
+	arena_free(a);
+	if (rc == 0)
+		printf("demo consultancy %s, client tenant demo-client\nsign in: %s / %s\n", tenant,
+			email, password);
+	return rc;
+}
+
+static int cmd_routes(void)
+{
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			printf("%-6s %-50s %s\n", r->method, r->pattern, r->perm ? r->perm : "-");
+	return 0;
+}
+
+static int cmd_serve(void)
+{
+	struct err e = {0};
+	if (tokens_init(cfg.keys_dir, &e)) {
+		fprintf(stderr, "serve: %s\n", e.message);
+		return 1;
+	}
+	if (api_openapi_load())
+		return 1;
+	int rc = server_run() == 0 ? 0 : 1;
+	tokens_shutdown();
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (config_load())
+		return 2;
+	log_init("api", LOG_INFO);
+	const char *cmd = argc > 1 ? argv[1] : "serve";
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve();
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate();
+	if (strcmp(cmd, "seed-demo") == 0)
+		return cmd_seed_demo();
+	if (strcmp(cmd, "routes") == 0)
+		return cmd_routes();
+	if (strcmp(cmd, "create-operator") == 0 && argc == 6) {
+		char t[37], u[37];
+		if (create_operator(argv[2], argv[3], argv[4], argv[5], t, u))
+			return 1;
+		printf("{\"tenant_id\":\"%s\",\"user_id\":\"%s\"}\n", t, u);
+		return 0;
+	}
+	if (strcmp(cmd, "keys") == 0 && argc == 3 && strcmp(argv[2], "rotate") == 0) {
+		struct err e = {0};
+		char kid[64];
+		if (tokens_rotate(cfg.keys_dir, kid, sizeof kid, &e)) {
+			fprintf(stderr, "keys rotate: %s\n", e.message);
+			return 1;
+		}
+		printf("new signing key %s\n", kid);
+		return 0;
+	}
+	fprintf(stderr, "usage: concord-api [serve|migrate|seed-demo|routes|keys rotate|"
+			"create-operator SLUG NAME EMAIL PASSWORD]\n");
+	return 2;
+}

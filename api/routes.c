@@ -1,0 +1,13 @@
+/*
+ * routes.c - the registry of route tables. A new resource module adds its table here
+ * and its paths to api/openapi.json (a test compares the two).
+ */
+#include "api.h"
+
+const struct route *const route_tables[] = {
+	health_routes,
+	auth_routes,
+	tenant_routes,
+	user_routes,
+	NULL,
+};

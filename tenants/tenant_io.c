@@ -1,0 +1,191 @@
+/*
+ * tenant_io.c - tenant export and import (see tenant_io.h).
+ *
+ * Table names come only from the tenant_tables registry (written by migrations) and
+ * are quoted with PQescapeIdentifier; row data always travels as a parameter.
+ */
+#include "tenant_io.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "util.h"
+
+static const char tables_sql[] = "SELECT name FROM tenant_tables WHERE exported ORDER BY ord";
+static const char tenant_sql[] =
+	"SELECT jsonb_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind,"
+	" 'settings', settings, 'created_at', created_at) FROM tenants WHERE id = $1";
+static const char head_sql[] =
+	"SELECT jsonb_build_object('seq', seq, 'hash', encode(hash, 'hex')) FROM audit_heads"
+	" WHERE tenant_id = $1";
+static const char schema_sql[] = "SELECT max(version) FROM schema_migrations";
+
+/* Columns never exported, per table. */
+static const char *const dropped_columns[][2] = {
+	{"users", "password_hash"},
+};
+
+int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **doc,
+	struct err *e)
+{
+	PGresult *t = db_exec(c, a, e, tenant_sql, 1, tenant_id);
+	if (!t)
+		return -1;
+	if (PQntuples(t) != 1)
+		return err_set(e, ERR_NOT_FOUND, NULL, "no such tenant");
+	PGresult *tabs = db_exec(c, a, e, tables_sql, 0);
+	if (!tabs)
+		return -1;
+	json_t *out = json_object();
+	json_t *tables = json_object();
+	json_object_set_new(out, "format", json_string("concord.tenant-export"));
+	json_object_set_new(out, "format_version", json_integer(1));
+	json_object_set(out, "tenant", db_json(a, t, 0, 0));
+	for (int i = 0; i < PQntuples(tabs); i++) {
+		const char *name = PQgetvalue(tabs, i, 0);
+		char *ident = PQescapeIdentifier(c, name, strlen(name));
+		const char *drop = "";
+		for (size_t k = 0; k < sizeof dropped_columns / sizeof dropped_columns[0]; k++)
+			if (strcmp(dropped_columns[k][0], name) == 0)
+				drop = dropped_columns[k][1];
+		/* ordered by the primary key's text so that exports are deterministic */
+		char *sql = arena_printf(a,
+			"SELECT coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - $1::text"
+			" ORDER BY to_jsonb(x)::text), '[]') FROM %s x",
+			ident);
+		PQfreemem(ident);
+		PGresult *rows = db_exec(c, a, e, sql, 1, drop);
+		if (!rows) {
+			json_decref(out);
+			json_decref(tables);
+			return -1;
+		}
+		json_object_set(tables, name, db_json(a, rows, 0, 0));
+	}
+	json_object_set_new(out, "tables", tables);
+	PGresult *h = db_exec(c, a, e, head_sql, 1, tenant_id);
+	PGresult *s = db_exec(c, a, e, schema_sql, 0);
+	if (!h || !s) {
+		json_decref(out);
+		return -1;
+	}
+	json_object_set(out, "audit_head", PQntuples(h) ? db_json(a, h, 0, 0) : json_null());
+	json_object_set_new(out, "schema_version", json_string(PQgetvalue(s, 0, 0)));
+	json_t *now = NULL;
+	PGresult *ts = db_exec(c, a, e, "SELECT to_jsonb(now())", 0);
+	if (ts)
+		now = db_json(a, ts, 0, 0);
+	json_object_set(out, "exported_at", now ? now : json_null());
+	*doc = out;
+	return 0;
+}
+
+/* Collect every row's "id" into map (old -> new uuid). */
+static void collect_ids(const json_t *tables, json_t *map, struct arena *a, PGconn *c,
+	struct err *e)
+{
+	const char *name;
+	json_t *rows;
+	json_object_foreach((json_t *)tables, name, rows)
+	{
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row)
+		{
+			const char *id = json_string_value(json_object_get(row, "id"));
+			if (id && util_is_uuid(id) && !json_object_get(map, id)) {
+				PGresult *u = db_exec(c, a, e, "SELECT gen_random_uuid()::text", 0);
+				if (u)
+					json_object_set_new(map, id, json_string(PQgetvalue(u, 0, 0)));
+			}
+		}
+	}
+}
+
+/* Replace, recursively, every string equal to an old id with the new one. */
+static json_t *remap(const json_t *v, const json_t *map)
+{
+	if (json_is_string(v)) {
+		json_t *n = json_object_get(map, json_string_value(v));
+		return json_incref(n ? n : (json_t *)v);
+	}
+	if (json_is_array(v)) {
+		json_t *out = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) json_array_append_new(out, remap(x, map));
+		return out;
+	}
+	if (json_is_object(v)) {
+		json_t *out = json_object();
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x) json_object_set_new(out, k, remap(x, map));
+		return out;
+	}
+	return json_incref((json_t *)v);
+}
+
+int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const json_t *doc,
+	struct err *e)
+{
+	const json_t *tables = json_object_get(doc, "tables");
+	if (!json_is_string(json_object_get(doc, "format")) ||
+		strcmp(json_string_value(json_object_get(doc, "format")), "concord.tenant-export") !=
+			0)
+		return err_set(e, ERR_INVALID, "document.format", "must be concord.tenant-export");
+	if (json_integer_value(json_object_get(doc, "format_version")) != 1)
+		return err_set(e, ERR_INVALID, "document.format_version", "must be 1");
+	if (!json_is_object(tables))
+		return err_set(e, ERR_INVALID, "document.tables", "must be an object");
+	PGresult *tabs = db_exec(c, a, e, tables_sql, 0);
+	if (!tabs)
+		return -1;
+	/* every table in the document must be a known exported table */
+	const char *name;
+	json_t *rows;
+	json_object_foreach((json_t *)tables, name, rows)
+	{
+		bool known = false;
+		for (int i = 0; i < PQntuples(tabs); i++)
+			known |= strcmp(PQgetvalue(tabs, i, 0), name) == 0;
+		if (!known)
+			return err_set(e, ERR_INVALID, "document.tables",
+				"unknown table '%.64s' (exported by a newer version?)", name);
+		if (!json_is_array(rows))
+			return err_set(e, ERR_INVALID, "document.tables", "each table must be an array");
+	}
+	json_t *map = arena_json(a, json_object());
+	collect_ids(tables, map, a, c, e);
+	const char *old_tenant = json_string_value(json_object_get(json_object_get(doc, "tenant"), "id"));
+	if (old_tenant)
+		json_object_set_new(map, old_tenant, json_string(new_tenant_id));
+
+	for (int i = 0; i < PQntuples(tabs); i++) {
+		const char *t = PQgetvalue(tabs, i, 0);
+		json_t *src = json_object_get(tables, t);
+		if (!src || json_array_size(src) == 0)
+			continue;
+		json_t *mapped = remap(src, map);
+		size_t k;
+		json_t *row;
+		json_array_foreach(mapped, k, row)
+			json_object_set_new(row, "tenant_id", json_string(new_tenant_id));
+		char *text = json_dumps(mapped, JSON_COMPACT);
+		json_decref(mapped);
+		char *ident = PQescapeIdentifier(c, t, strlen(t));
+		char *sql = arena_printf(a,
+			"INSERT INTO %s SELECT * FROM jsonb_populate_recordset(NULL::%s, $1::jsonb)",
+			ident, ident);
+		PQfreemem(ident);
+		PGresult *res = db_exec(c, a, e, sql, 1, text);
+		free(text);
+		if (!res) {
+			snprintf(e->field, sizeof e->field, "document.tables.%.100s", t);
+			return -1;
+		}
+	}
+	return 0;
+}
