@@ -17,6 +17,12 @@ int auth_select_tenant(struct req *r, const char **tenant, struct err *e);
 /* auth.c: inside the transaction: membership/role, tenant and account status, permission. */
 int auth_authorize(struct req *r, struct err *e);
 
+/* auth.c: start a sign-in session for user (home tenant `tenant`) exactly as password
+ * login does: new refresh-token family, access + refresh tokens in *out (new reference),
+ * audit event auth.login with the given method ("password", "sso", "password+totp"). */
+int auth_start_session(struct req *r, const char *tenant, const char *user, const char *method,
+	json_t **out, struct err *e);
+
 /* authz.c: the one permission matrix. */
 bool authz_allows(const char *role, const char *perm);
 /* All roles, NULL-terminated. */
@@ -36,5 +42,6 @@ extern const struct route user_routes[];
 extern const struct route token_routes[];
 extern const struct route audit_routes[];
 extern const struct route job_routes[];
+extern const struct route baseline_routes[];
 
 #endif

@@ -335,25 +335,34 @@ static int auth_login(struct req *r, struct resp *resp, struct err *e)
 	}
 	const char *tenant = PQgetvalue(res, match, 0), *user = PQgetvalue(res, match, 1);
 	throttle_success(r, acct);
+	json_t *out;
+	if (auth_start_session(r, tenant, user, "password", &out, e))
+		return -1;
+	resp->body = out;
+	return 0;
+}
+
+int auth_start_session(struct req *r, const char *tenant, const char *user, const char *method,
+	json_t **out, struct err *e)
+{
 	if (req_set_tenant(r, tenant, e) ||
 		!db_exec(r->db, r->arena, e, "SELECT set_config('app.user_id', $1, true)", 1, user))
 		return -1;
-	char fam[37];
 	PGresult *u = db_exec(r->db, r->arena, e, "SELECT gen_random_uuid()::text", 0);
 	if (!u)
 		return -1;
+	char fam[37];
 	snprintf(fam, sizeof fam, "%s", PQgetvalue(u, 0, 0));
-	json_t *out;
-	if (issue_session(r, tenant, user, fam, &out, e))
+	if (issue_session(r, tenant, user, fam, out, e))
 		return -1;
-	json_t *d = json_pack("{s:s, s:s}", "client_ip", r->client_ip, "method", "password");
+	json_t *d = json_pack("{s:s, s:s}", "client_ip", r->client_ip, "method", method);
 	int rc = audit_record(r, "auth.login", "user", user, NULL, d, e);
 	json_decref(d);
 	if (rc) {
-		json_decref(out);
+		json_decref(*out);
+		*out = NULL;
 		return -1;
 	}
-	resp->body = out;
 	return 0;
 }
 

@@ -73,6 +73,10 @@ struct req {
 	const char *tenant_id; /* the tenant this request acts in (app.tenant_id), or NULL */
 	PGconn *db;            /* inside the request transaction */
 	bool commit_on_error;  /* commit even when the handler fails (e.g. failed-login audit) */
+	/* callbacks run after a successful COMMIT (e.g. publish a job to Redis) */
+	void (*after_commit[4])(struct req *r, void *arg);
+	void *after_commit_arg[4];
+	int nafter_commit;
 };
 
 struct resp {
@@ -115,6 +119,10 @@ int req_body_object(struct req *r, json_t **out, struct err *e);
 int req_if_match(const struct req *r, long *version, struct err *e);
 /* Switch the request transaction to another tenant (login, tenant creation). */
 int req_set_tenant(struct req *r, const char *tenant_id, struct err *e);
+
+/* Run fn(r, arg) after the request transaction commits (never if it rolls back). At
+ * most 4 per request; arg must live in the arena. */
+void req_after_commit(struct req *r, void (*fn)(struct req *, void *), void *arg);
 
 /* Record an audit event in the request transaction (before/after borrowed, may be NULL). */
 int audit_record(struct req *r, const char *action, const char *entity_type,

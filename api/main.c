@@ -7,7 +7,8 @@
  *   concord-api create-operator SLUG NAME EMAIL PASSWORD
  *                                     create a consultancy (operator) tenant and its admin
  *   concord-api keys rotate           add a new JWT signing key (old keys stay valid)
- *   concord-api routes                print the route table (method, path, permission)
+ *   concord-api routes [--json]       print the route table (method, path, permission)
+ *   concord-api openapi               print the merged OpenAPI document
  *
  * Administrative commands connect as the schema owner; `serve` connects as the
  * application role only.
@@ -27,6 +28,7 @@
 #include "tokens.h"
 
 int api_openapi_load(void);
+json_t *api_openapi_build(const char *root);
 
 static int cmd_migrate(void)
 {
@@ -116,8 +118,26 @@ static int cmd_seed_demo(void)
 	return rc;
 }
 
-static int cmd_routes(void)
+static int cmd_routes(bool as_json)
 {
+	if (as_json) {
+		json_t *a = json_array();
+		for (const struct route *const *t = route_tables; *t; t++)
+			for (const struct route *r = *t; r->method; r++) {
+				json_t *q = json_array();
+				for (const char *const *x = r->query; x && *x; x++)
+					json_array_append_new(q, json_string(*x));
+				json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:b, s:b, s:b, s:s?, s:o}",
+					"method", r->method, "path", r->pattern, "perm", r->perm,
+					"public", (r->flags & ROUTE_PUBLIC) != 0, "no_tx",
+					(r->flags & ROUTE_NO_TX) != 0, "operator_only",
+					(r->flags & ROUTE_OPERATOR) != 0, "summary", r->summary, "query", q));
+			}
+		json_dumpf(a, stdout, JSON_INDENT(1));
+		putchar('\n');
+		json_decref(a);
+		return 0;
+	}
 	for (const struct route *const *t = route_tables; *t; t++)
 		for (const struct route *r = *t; r->method; r++)
 			printf("%-6s %-50s %s\n", r->method, r->pattern, r->perm ? r->perm : "-");
@@ -151,7 +171,16 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "seed-demo") == 0)
 		return cmd_seed_demo();
 	if (strcmp(cmd, "routes") == 0)
-		return cmd_routes();
+		return cmd_routes(argc > 2 && strcmp(argv[2], "--json") == 0);
+	if (strcmp(cmd, "openapi") == 0) {
+		json_t *doc = api_openapi_build(cfg.root);
+		if (!doc)
+			return 1;
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(doc);
+		return 0;
+	}
 	if (strcmp(cmd, "create-operator") == 0 && argc == 6) {
 		char t[37], u[37];
 		if (create_operator(argv[2], argv[3], argv[4], argv[5], t, u))

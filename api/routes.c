@@ -9,5 +9,6 @@ const struct route *const route_tables[] = {
 	auth_routes,
 	tenant_routes,
 	user_routes,
+	baseline_routes,
 	NULL,
 };

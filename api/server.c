@@ -114,6 +114,16 @@ int req_set_tenant(struct req *r, const char *tenant_id, struct err *e)
 	return 0;
 }
 
+void req_after_commit(struct req *r, void (*fn)(struct req *, void *), void *arg)
+{
+	if (r->nafter_commit >= 4) {
+		log_error("too many after-commit callbacks");
+		abort();
+	}
+	r->after_commit[r->nafter_commit] = fn;
+	r->after_commit_arg[r->nafter_commit++] = arg;
+}
+
 int audit_record(struct req *r, const char *action, const char *entity_type,
 	const char *entity_id, json_t *before, json_t *after, struct err *e)
 {
@@ -462,6 +472,8 @@ static void handle_request(struct req *r, struct resp *resp, const struct conn_s
 		goto fail;
 	if (db_commit(r->db, &e))
 		goto fail;
+	for (int i = 0; i < r->nafter_commit; i++)
+		r->after_commit[i](r, r->after_commit_arg[i]);
 	return;
 fail:
 	if (in_tx) {

@@ -35,10 +35,15 @@ failures=()
 LOGDIR=$VAR/logs
 mkdir -p "$LOGDIR"
 
+# ONLY=pattern runs only the test binaries whose name (unit/test_x, integration/test_y)
+# matches the shell pattern, e.g. ONLY='integration/test_jobs*'.
+selected() { [ -z "${ONLY:-}" ] || [[ $1 == $ONLY ]]; }
+
 # run_check NAME CMD...: run a Check binary, add its counts to the totals.
 run_check() {
 	local name=$1
 	shift
+	selected "$name" || return 0
 	local out="$LOGDIR/$name.log"
 	mkdir -p "$(dirname "$out")"
 	"$@" >"$out" 2>&1
@@ -70,6 +75,7 @@ run_check() {
 check() {
 	local name=$1
 	shift
+	selected "$name" || return 0
 	if "$@" >"$LOGDIR/$name.log" 2>&1; then
 		passed=$((passed + 1))
 		printf '  %-40s ok\n' "$name"
