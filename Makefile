@@ -45,6 +45,10 @@ API_SRC := $(wildcard api/*.c)
 WORKER_SRC := $(wildcard workers/*.c)
 SUPPORT_SRC := $(wildcard tests/support/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+# Test tools: every directory tests/tools/<name>/ builds $(BUILD)/tests/tools/<name>
+# (for example a real OpenID Connect provider used by the SSO tests).
+TOOL_DIRS := $(wildcard tests/tools/*)
+TOOLS := $(patsubst tests/tools/%,$(BUILD)/tests/tools/%,$(TOOL_DIRS))
 INTEG_TESTS := $(patsubst tests/integration/%.c,$(BUILD)/tests/integration/%,$(wildcard tests/integration/test_*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -55,6 +59,7 @@ SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 API_LIB_OBJ := $(filter-out $(BUILD)/api/main.o,$(API_OBJ))
 WORKER_LIB_OBJ := $(filter-out $(BUILD)/workers/main.o,$(WORKER_OBJ))
 
+.SECONDEXPANSION:
 .PHONY: all run test unit lint format format-check bench clean
 all: $(BUILD)/concord-api $(BUILD)/concord-worker
 
@@ -62,7 +67,9 @@ $(BUILD)/libconcord.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/concord-api: $(API_OBJ) $(BUILD)/libconcord.a
+# The API links the job implementations too (it validates schedulable job types and
+# can render small reports synchronously); workers/main.o stays out.
+$(BUILD)/concord-api: $(API_OBJ) $(WORKER_LIB_OBJ) $(BUILD)/libconcord.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/concord-worker: $(WORKER_OBJ) $(BUILD)/libconcord.a
@@ -84,7 +91,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-tests-bin: $(UNIT_TESTS) $(INTEG_TESTS)
+$(BUILD)/tests/tools/%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tests/tools/%/*.c)) $(BUILD)/libconcord.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+tests-bin: $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS)
 .PHONY: tests-bin
 
 # The two commands of the README.

@@ -16,6 +16,12 @@ start_postgres
 create_database concord
 start_redis
 export CONCORD_ROOT=$ROOT CONCORD_KEYS_DIR=${CONCORD_KEYS_DIR:-$VAR/keys}
+# the key that encrypts secrets at rest (SSO client secrets, MFA seeds); kept in ./var
+if [ -z "${CONCORD_SECRET_KEY:-}" ]; then
+	[ -s "$VAR/secret.key" ] || (umask 077 && openssl rand -hex 32 >"$VAR/secret.key")
+	CONCORD_SECRET_KEY=$(cat "$VAR/secret.key")
+	export CONCORD_SECRET_KEY
+fi
 export CONCORD_PORT=${CONCORD_PORT:-8080}
 "$BIN/concord-api" migrate
 "$BIN/concord-api" seed-demo

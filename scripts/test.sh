@@ -98,6 +98,7 @@ start_postgres || { echo "0 passed, 1 failed"; exit 1; }
 create_database concord_test fresh
 start_redis
 redis-cli -p "$CONCORD_REDIS_PORT" flushall >/dev/null
+export CONCORD_SECRET_KEY=${CONCORD_SECRET_KEY:-$(openssl rand -hex 32)}
 export CONCORD_KEYS_DIR=$VAR/keys
 rm -rf "$CONCORD_KEYS_DIR"
 export CONCORD_PORT=${CONCORD_TEST_API_PORT:-18080}
@@ -108,6 +109,7 @@ export CONCORD_JOB_VISIBILITY=3
 export CONCORD_TEST_URL="http://127.0.0.1:$CONCORD_PORT"
 export CONCORD_TEST_BIN=$ROOT/$BUILD
 export CONCORD_TEST_LOGDIR=$LOGDIR
+export CONCORD_TEST_PGCTL="runuser -u postgres -- $(pg_bindir)/pg_ctl -D $(readlink -f "$VAR/pg")/data"
 
 check migrate "$BUILD/concord-api" migrate
 check migrate-idempotent "$BUILD/concord-api" migrate
