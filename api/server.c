@@ -329,6 +329,11 @@ static int parse_body(struct req *r, struct err *e)
 		return err_set(e, ERR_INVALID, "", "request body is not valid UTF-8");
 	json_error_t je;
 	json_t *j = json_loadb(r->body_raw, r->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!j && json_error_code(&je) == json_error_numeric_overflow)
+		/* an integer beyond 64 bits (e.g. training compute in FLOP written out in
+		 * digits) is a valid JSON number: read the body's integers as reals */
+		j = json_loadb(r->body_raw, r->body_len,
+			JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &je);
 	if (!j)
 		return err_set(e, ERR_INVALID, "", "malformed JSON at line %d, column %d: %s",
 			je.line, je.column, je.text);
@@ -383,7 +388,7 @@ static int idem_lookup(struct req *r, const char *key, const char *body_hash, st
 static int idem_store(struct req *r, const char *key, const char *body_hash,
 	const struct resp *resp, struct err *e)
 {
-	char status[8];
+	char status[16];
 	snprintf(status, sizeof status, "%d", resp->status);
 	char *body = resp->body ? json_dumps(resp->body, JSON_COMPACT | JSON_ENCODE_ANY)
 				: xstrdup(resp->raw ? resp->raw : "");
