@@ -113,7 +113,7 @@ bench:
 C_FILES := $(shell find lib domain tenants api workers tests bench -name '*.[ch]' 2>/dev/null)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
-		--inline-suppr --suppress=missingIncludeSystem -Ilib -Idomain -Itenants -Iapi -Iworkers \
+		--inline-suppr --suppress=missingIncludeSystem --include=scripts/cppcheck-defs.h -Ilib -Idomain -Itenants -Iapi -Iworkers \
 		lib domain tenants api workers
 
 format:

@@ -198,7 +198,7 @@ static void throttle_keys(struct req *r, const char *email, char *acct, char *ip
 {
 	char lower[320], hash[65];
 	size_t i = 0;
-	for (; email[i] && i < sizeof lower - 1; i++)
+	for (; i < sizeof lower - 1 && email[i]; i++)
 		lower[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] + 32 : email[i]);
 	lower[i] = '\0';
 	util_sha256_hex(lower, i, hash);

@@ -48,7 +48,7 @@ json_t *api_openapi_build(const char *root)
 		return NULL;
 	}
 	/* sorted for a deterministic document */
-	char *names[256];
+	char *names[256] = {0};
 	int n = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) && n < 256) {
