@@ -10,5 +10,6 @@ const struct route *const route_tables[] = {
 	tenant_routes,
 	user_routes,
 	baseline_routes,
+	job_routes,
 	NULL,
 };

@@ -36,6 +36,8 @@ static const char list_sql[] =
 static const char insert_sql[] =
 	"INSERT INTO tenants AS t (kind, parent_id, slug, name, settings)"
 	" VALUES ('client', $1, $2, $3, coalesce($4::jsonb, '{}')) RETURNING " TENANT_JSON;
+static const char own_users_sql[] =
+	"SELECT coalesce(jsonb_agg(id), '[]') FROM users WHERE tenant_id = $1";
 static const char member_sql[] =
 	"INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'operator')";
 
@@ -290,9 +292,13 @@ static int tenant_import_route(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	const char *id = json_string_value(json_object_get(t, "id"));
 	const char *home = r->tenant_id;
+	const char *up[] = {home};
+	json_t *own_users = db_json_row(r, e, "users", own_users_sql, 1, up);
+	if (!own_users)
+		return -1;
 	if (audit_record(r, "tenant.create", "tenant", id, NULL, t, e) || req_set_tenant(r, id, e))
 		return -1;
-	if (tenant_import(r->db, r->arena, id, doc, e))
+	if (tenant_import(r->db, r->arena, id, doc, own_users, e))
 		return -1;
 	/* the importing operator keeps access even if the document had no such member */
 	if (r->who.kind == PRINCIPAL_USER &&

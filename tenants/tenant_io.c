@@ -51,12 +51,15 @@ int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **do
 			if (strcmp(dropped_columns[k][0], name) == 0)
 				drop = dropped_columns[k][1];
 		/* ordered by the primary key's text so that exports are deterministic */
+		/* filter on tenant_id too: row-level security also shows rows of other
+		 * tenants that are visible from here (a consultant's user row), which are
+		 * not this tenant's data */
 		char *sql = arena_printf(a,
 			"SELECT coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - $1::text"
-			" ORDER BY to_jsonb(x)::text), '[]') FROM %s x",
+			" ORDER BY to_jsonb(x)::text), '[]') FROM %s x WHERE x.tenant_id = $2",
 			ident);
 		PQfreemem(ident);
-		PGresult *rows = db_exec(c, a, e, sql, 1, drop);
+		PGresult *rows = db_exec(c, a, e, sql, 2, drop, tenant_id);
 		if (!rows) {
 			json_decref(out);
 			json_decref(tables);
@@ -128,8 +131,37 @@ static json_t *remap(const json_t *v, const json_t *map)
 	return json_incref((json_t *)v);
 }
 
+/* A membership row may name a user of the document or one of the importing
+ * consultancy's own users (its consultants); anything else would let a document grant
+ * access to somebody else's staff. */
+static int check_memberships(const json_t *tables, const json_t *map,
+	const json_t *external_users, struct err *e)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(tables, "memberships"), i, row)
+	{
+		const char *u = json_string_value(json_object_get(row, "user_id"));
+		if (!u)
+			return err_set(e, ERR_INVALID, "document.tables.memberships",
+				"row %zu has no user_id", i);
+		if (json_object_get(map, u))
+			continue;
+		bool known = false;
+		size_t k;
+		json_t *x;
+		json_array_foreach(external_users, k, x)
+			if (json_is_string(x) && strcmp(json_string_value(x), u) == 0)
+				known = true;
+		if (!known)
+			return err_set(e, ERR_INVALID, "document.tables.memberships",
+				"user %.40s is neither in the document nor a user of this consultancy", u);
+	}
+	return 0;
+}
+
 int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const json_t *doc,
-	struct err *e)
+	const json_t *external_users, struct err *e)
 {
 	const json_t *tables = json_object_get(doc, "tables");
 	if (!json_is_string(json_object_get(doc, "format")) ||
@@ -159,6 +191,8 @@ int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const j
 	}
 	json_t *map = arena_json(a, json_object());
 	collect_ids(tables, map, a, c, e);
+	if (check_memberships(tables, map, external_users, e))
+		return -1;
 	const char *old_tenant = json_string_value(json_object_get(json_object_get(doc, "tenant"), "id"));
 	if (old_tenant)
 		json_object_set_new(map, old_tenant, json_string(new_tenant_id));

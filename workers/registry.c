@@ -6,7 +6,10 @@
 
 #include "job.h"
 
+extern const struct job_type job_tenant_export; /* workers/job_tenant_export.c */
+
 const struct job_type *const job_types[] = {
+	&job_tenant_export,
 	NULL,
 };
 
