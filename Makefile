@@ -91,7 +91,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/tools/%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tests/tools/%/*.c)) $(BUILD)/libconcord.a
+# objects of tool <name> go to $(BUILD)/tools-obj/<name>/ (the binary's own path is
+# $(BUILD)/tests/tools/<name>, so the two must not share a directory)
+tool_objs = $(patsubst tests/tools/%.c,$(BUILD)/tools-obj/%.o,$(wildcard tests/tools/$(1)/*.c))
+$(BUILD)/tools-obj/%.o: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/support $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/tools/%: $$(call tool_objs,$$*) $(BUILD)/libconcord.a
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 tests-bin: $(UNIT_TESTS) $(INTEG_TESTS) $(TOOLS)
