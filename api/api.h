@@ -23,6 +23,12 @@ int auth_authorize(struct req *r, struct err *e);
 int auth_start_session(struct req *r, const char *tenant, const char *user, const char *method,
 	json_t **out, struct err *e);
 
+/* sso.c: a tenant's provider-issued bearer token; 1 = not one (try Concord's), 0 ok, -1 refused */
+int sso_authenticate_bearer(struct req *r, const char *token, struct err *e);
+/* mfa.c: after a right password: *challenge NULL = no second factor due, else the answer */
+int mfa_login_step(struct req *r, const char *tenant, const char *user, json_t **challenge,
+	struct err *e);
+
 /* authz.c: the one permission matrix. */
 bool authz_allows(const char *role, const char *perm);
 /* All roles, NULL-terminated. */
@@ -43,5 +49,7 @@ extern const struct route token_routes[];
 extern const struct route audit_routes[];
 extern const struct route job_routes[];
 extern const struct route baseline_routes[];
+extern const struct route sso_routes[];
+extern const struct route mfa_routes[];
 
 #endif

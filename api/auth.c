@@ -6,8 +6,15 @@
  *   - Concord access tokens (RS256 JWT, see lib/tokens.h), 15 minutes by default;
  *   - API tokens "cc_<43 chars>": personal tokens (act as their user) and service
  *     account tokens (act in their tenant with the account's role), stored as SHA-256.
+ *   - access tokens issued by a tenant's own identity provider, when the tenant enables
+ *     it (sso_authenticate_bearer in sso.c: same validation as single sign-on; the
+ *     tenant is named by X-Concord-Tenant, the token's subject must be linked to a user).
  * Refresh tokens "crt.<tenant>.<secret>" are opaque, stored hashed, rotated on every
  * use; presenting a used one revokes its whole family (theft detection).
+ *
+ * Password login has a second step when the account enrolled MFA or the operator's
+ * policy requires it (mfa_login_step in mfa.c): the answer is then {mfa_required,
+ * mfa_token} and POST /v1/auth/mfa/verify issues the session.
  *
  * A request acts in the caller's home tenant unless it names another one in
  * X-Concord-Tenant (consultants switching between client tenants). Membership, the
@@ -50,6 +57,9 @@ int auth_authenticate(struct req *r, struct err *e)
 		r->who.via_api_token = true;
 		return 0;
 	}
+	int provider = sso_authenticate_bearer(r, tok, e);
+	if (provider <= 0)
+		return provider;
 	struct access_claims c;
 	if (tokens_verify_access(tok, &c, e))
 		return -1;
@@ -336,6 +346,12 @@ static int auth_login(struct req *r, struct resp *resp, struct err *e)
 	const char *tenant = PQgetvalue(res, match, 0), *user = PQgetvalue(res, match, 1);
 	throttle_success(r, acct);
 	json_t *out;
+	if (mfa_login_step(r, tenant, user, &out, e))
+		return -1;
+	if (out) {
+		resp->body = out; /* a second factor is due: no session yet */
+		return 0;
+	}
 	if (auth_start_session(r, tenant, user, "password", &out, e))
 		return -1;
 	resp->body = out;

@@ -11,5 +11,7 @@ const struct route *const route_tables[] = {
 	user_routes,
 	baseline_routes,
 	job_routes,
+	sso_routes,
+	mfa_routes,
 	NULL,
 };
