@@ -160,6 +160,70 @@ static int check_memberships(const json_t *tables, const json_t *map,
 	return 0;
 }
 
+static const char columns_sql[] =
+	"SELECT column_name::text FROM information_schema.columns"
+	" WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position";
+
+/* The quoted, comma-separated columns of `table` that the rows carry; a key that is
+ * not a column of the table is refused, naming it. NULL + e on error. */
+static char *column_list(PGconn *c, struct arena *a, const char *table, const json_t *rows,
+	struct err *e)
+{
+	PGresult *res = db_exec(c, a, e, columns_sql, 1, table);
+	if (!res)
+		return NULL;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		const char *k;
+		json_t *v;
+		if (!json_is_object(row)) {
+			err_set(e, ERR_INVALID, "document.tables", "rows of %.64s must be objects", table);
+			return NULL;
+		}
+		json_object_foreach(row, k, v)
+		{
+			bool known = false;
+			for (int n = 0; n < PQntuples(res) && !known; n++)
+				known = strcmp(PQgetvalue(res, n, 0), k) == 0;
+			if (!known) {
+				err_set(e, ERR_INVALID, "document.tables",
+					"%.64s has no column '%.64s' (exported by a newer version?)", table, k);
+				return NULL;
+			}
+		}
+	}
+	char *out = arena_strdup(a, "");
+	for (int n = 0; n < PQntuples(res); n++) {
+		const char *col = PQgetvalue(res, n, 0);
+		bool present = false;
+		json_array_foreach(rows, i, row) if (json_object_get(row, col)) present = true;
+		if (!present)
+			continue;
+		char *q = PQescapeIdentifier(c, col, strlen(col));
+		out = arena_printf(a, "%s%s%s", out, *out ? ", " : "", q);
+		PQfreemem(q);
+	}
+	return out;
+}
+
+/* Columns whose content is frozen and hashed (baselines): imported exactly as
+ * exported, never remapped, so the version's integrity check still holds. */
+static const char *const frozen_columns[][2] = {
+	{"baselines", "content"},
+};
+
+static void restore_frozen(const char *table, json_t *row, const json_t *original)
+{
+	for (size_t i = 0; i < sizeof frozen_columns / sizeof frozen_columns[0]; i++)
+		if (strcmp(frozen_columns[i][0], table) == 0) {
+			json_t *v = json_object_get(original, frozen_columns[i][1]);
+			if (v)
+				json_object_set(row, frozen_columns[i][1], v);
+		}
+}
+
 int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const json_t *doc,
 	const json_t *external_users, struct err *e)
 {
@@ -206,13 +270,23 @@ int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const j
 		size_t k;
 		json_t *row;
 		json_array_foreach(mapped, k, row)
+		{
 			json_object_set_new(row, "tenant_id", json_string(new_tenant_id));
+			restore_frozen(t, row, json_array_get(src, k));
+		}
+		char *cols = column_list(c, a, t, mapped, e);
+		if (!cols) {
+			json_decref(mapped);
+			return -1;
+		}
 		char *text = json_dumps(mapped, JSON_COMPACT);
 		json_decref(mapped);
 		char *ident = PQescapeIdentifier(c, t, strlen(t));
+		/* only the columns the document carries: the others take their defaults, so
+		 * a document written before a column existed still imports */
 		char *sql = arena_printf(a,
-			"INSERT INTO %s SELECT * FROM jsonb_populate_recordset(NULL::%s, $1::jsonb)",
-			ident, ident);
+			"INSERT INTO %s (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%s, $1::jsonb)",
+			ident, cols, cols, ident);
 		PQfreemem(ident);
 		PGresult *res = db_exec(c, a, e, sql, 1, text);
 		free(text);

@@ -13,7 +13,9 @@
  * tenant.imported event into the new tenant's own chain.
  *
  * Import gives every exported row id a new UUID and rewrites every reference to it,
- * so a document can be imported next to its source. Both functions run inside the
+ * so a document can be imported next to its source. Frozen content (a baseline's
+ * hashed snapshot) is the exception: it is imported exactly as exported, so each
+ * version still verifies against its hash. Both functions run inside the
  * caller's transaction with app.tenant_id already set to the tenant concerned.
  */
 #ifndef CONCORD_TENANT_IO_H
