@@ -51,5 +51,6 @@ extern const struct route job_routes[];
 extern const struct route baseline_routes[];
 extern const struct route sso_routes[];
 extern const struct route mfa_routes[];
+extern const struct route catalog_routes[], control_routes[], soa_routes[];
 
 #endif

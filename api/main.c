@@ -2,12 +2,15 @@
  * main.c - the concord-api binary.
  *
  *   concord-api serve                 run the HTTP API (default)
- *   concord-api migrate               apply pending migrations (as DATABASE_OWNER_URL)
+ *   concord-api migrate               apply pending migrations (as DATABASE_OWNER_URL),
+ *                                     then load the standards catalog
+ *   concord-api catalog load          load catalog/ into the catalog tables (idempotent)
  *   concord-api seed-demo             create the demo consultancy, user and client tenant
  *   concord-api create-operator SLUG NAME EMAIL PASSWORD
  *                                     create a consultancy (operator) tenant and its admin
  *   concord-api keys rotate           add a new JWT signing key (old keys stay valid)
  *   concord-api routes [--json]       print the route table (method, path, permission)
+ *   concord-api authz --json          the permission matrix's decision for every role x route
  *   concord-api openapi               print the merged OpenAPI document
  *
  * Administrative commands connect as the schema owner; `serve` connects as the
@@ -18,6 +21,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "catalog.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -29,6 +33,22 @@
 
 int api_openapi_load(void);
 json_t *api_openapi_build(const char *root);
+
+/* Load catalog/ into the global catalog tables (idempotent; see domain/catalog.h). */
+static int cmd_catalog_load(void)
+{
+	struct err e = {0};
+	struct catalog_load_stats st;
+	char dir[2048];
+	snprintf(dir, sizeof dir, "%s/catalog", cfg.root);
+	if (catalog_load(cfg.owner_url, dir, &st, &e)) {
+		fprintf(stderr, "catalog load: %s %s\n", e.message, e.detail_log);
+		return 1;
+	}
+	printf("catalog: %d files loaded (%d requirements, %d relations), %d already current\n",
+		st.files_loaded, st.requirements, st.relations, st.files_current);
+	return 0;
+}
 
 static int cmd_migrate(void)
 {
@@ -42,7 +62,7 @@ static int cmd_migrate(void)
 		return 1;
 	}
 	printf("migrations: %d applied\n", applied);
-	return 0;
+	return cmd_catalog_load();
 }
 
 static const char operator_sql[] =
@@ -144,6 +164,23 @@ static int cmd_routes(bool as_json)
 	return 0;
 }
 
+/* For every role and route, what authz_allows() decides (the authorization test's oracle). */
+static int cmd_authz(void)
+{
+	json_t *a = json_array();
+	for (const char *const *role = authz_roles; *role; role++)
+		for (const struct route *const *t = route_tables; *t; t++)
+			for (const struct route *r = *t; r->method; r++)
+				json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b}",
+					"role", *role, "method", r->method, "path", r->pattern, "perm",
+					r->perm, "operator_only", (r->flags & ROUTE_OPERATOR) != 0,
+					"allowed", authz_allows(*role, r->perm)));
+	json_dumpf(a, stdout, JSON_INDENT(1));
+	putchar('\n');
+	json_decref(a);
+	return 0;
+}
+
 static int cmd_serve(void)
 {
 	struct err e = {0};
@@ -168,10 +205,14 @@ int main(int argc, char **argv)
 		return cmd_serve();
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate();
+	if (strcmp(cmd, "catalog") == 0 && argc == 3 && strcmp(argv[2], "load") == 0)
+		return cmd_catalog_load();
 	if (strcmp(cmd, "seed-demo") == 0)
 		return cmd_seed_demo();
 	if (strcmp(cmd, "routes") == 0)
 		return cmd_routes(argc > 2 && strcmp(argv[2], "--json") == 0);
+	if (strcmp(cmd, "authz") == 0 && argc == 3 && strcmp(argv[2], "--json") == 0)
+		return cmd_authz();
 	if (strcmp(cmd, "openapi") == 0) {
 		json_t *doc = api_openapi_build(cfg.root);
 		if (!doc)
@@ -198,7 +239,7 @@ int main(int argc, char **argv)
 		printf("new signing key %s\n", kid);
 		return 0;
 	}
-	fprintf(stderr, "usage: concord-api [serve|migrate|seed-demo|routes|keys rotate|"
+	fprintf(stderr, "usage: concord-api [serve|migrate|seed-demo|routes|authz --json|keys rotate|"
 			"create-operator SLUG NAME EMAIL PASSWORD]\n");
 	return 2;
 }

@@ -13,5 +13,6 @@ const struct route *const route_tables[] = {
 	job_routes,
 	sso_routes,
 	mfa_routes,
+	catalog_routes, control_routes, soa_routes,
 	NULL,
 };

@@ -7,9 +7,11 @@
 #include "job.h"
 
 extern const struct job_type job_tenant_export; /* workers/job_tenant_export.c */
+extern const struct job_type job_soa_export;    /* workers/job_soa_export.c */
 
 const struct job_type *const job_types[] = {
 	&job_tenant_export,
+	&job_soa_export,
 	NULL,
 };
 
