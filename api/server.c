@@ -450,7 +450,7 @@ static void handle_request(struct req *r, struct resp *resp, const struct conn_s
 	if (!(rt->flags & ROUTE_PUBLIC) && auth_select_tenant(r, &tenant, &e))
 		goto fail;
 	if (db_begin(r->db, r->arena, &e, tenant,
-		    r->who.kind == PRINCIPAL_USER ? r->who.user_id : NULL, r->request_id))
+		    r->who.kind != PRINCIPAL_NONE ? r->who.user_id : NULL, r->request_id))
 		goto fail;
 	in_tx = true;
 	r->tenant_id = tenant;
@@ -690,7 +690,8 @@ int server_run(void)
 		return -1;
 	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
+		NULL, NULL,
 		on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,

@@ -33,6 +33,7 @@ passed=0
 failed=0
 failures=()
 LOGDIR=$VAR/logs
+rm -rf "$LOGDIR" # each run judges only its own logs
 mkdir -p "$LOGDIR"
 
 # ONLY=pattern runs only the test binaries whose name (unit/test_x, integration/test_y)
