@@ -21,12 +21,12 @@ int auth_authorize(struct req *r, struct err *e);
  * login does: new refresh-token family, access + refresh tokens in *out (new reference),
  * audit event auth.login with the given method ("password", "sso", "password+totp"). */
 int auth_start_session(struct req *r, const char *tenant, const char *user, const char *method,
-	json_t **out, struct err *e);
+        json_t **out, struct err *e);
 /* sso.c: a tenant's provider-issued bearer token; 1 = not one (try Concord's), 0 ok, -1 refused */
 int sso_authenticate_bearer(struct req *r, const char *token, struct err *e);
 /* mfa.c: after a right password: *challenge NULL = no second factor due, else the answer */
-int mfa_login_step(struct req *r, const char *tenant, const char *user, json_t **challenge,
-	struct err *e);
+int mfa_login_step(
+        struct req *r, const char *tenant, const char *user, json_t **challenge, struct err *e);
 
 /* authz.c: the one permission matrix. */
 bool authz_allows(const char *role, const char *perm);
@@ -53,6 +53,6 @@ extern const struct route mfa_routes[];
 extern const struct route catalog_routes[], control_routes[], soa_routes[];
 extern const struct route ai_system_routes[], supplier_routes[], aiact_routes[];
 extern const struct route engagement_routes[], context_routes[], governance_routes[], kpi_routes[],
-	risk_routes[], asset_routes[], portfolio_routes[];
+        risk_routes[], asset_routes[], portfolio_routes[];
 
 #endif

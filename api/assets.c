@@ -20,7 +20,7 @@
 #include "jsonv.h"
 #include "util.h"
 
-#define ASSET_JSON                                                                        \
+#define ASSET_JSON                                                                                 \
 	"jsonb_build_object('id', a.id, 'name', a.name, 'type', a.type, 'description',      \
 	a.description, 'owner_id', a.owner_id, 'owner_name', user_label(a.owner_id),         \
 	'classification', a.classification, 'confidentiality', a.confidentiality,            \
@@ -31,57 +31,57 @@
 	'updated_at', a.updated_at)"
 
 static const char list_sql[] =
-	"SELECT coalesce(jsonb_agg(j ORDER BY j->>'name', j->>'id'), '[]') FROM ("
-	" SELECT " ASSET_JSON " AS j FROM assets a"
-	" WHERE ($1::text IS NULL OR a.type = $1) AND ($2::text IS NULL OR a.classification = $2)"
-	"   AND ($3::text IS NULL OR (a.name, a.id) > ($3, $4::uuid))"
-	" ORDER BY a.name, a.id LIMIT $5) s";
+        "SELECT coalesce(jsonb_agg(j ORDER BY j->>'name', j->>'id'), '[]') FROM ("
+        " SELECT " ASSET_JSON " AS j FROM assets a"
+        " WHERE ($1::text IS NULL OR a.type = $1) AND ($2::text IS NULL OR a.classification = $2)"
+        "   AND ($3::text IS NULL OR (a.name, a.id) > ($3, $4::uuid))"
+        " ORDER BY a.name, a.id LIMIT $5) s";
 static const char get_sql[] = "SELECT " ASSET_JSON " FROM assets a WHERE a.id = $1";
 static const char insert_sql[] =
-	"INSERT INTO assets AS a (tenant_id, name, type, description, owner_id, classification,"
-	" confidentiality, integrity, availability) VALUES (app_tenant(), $1, $2, coalesce($3, ''),"
-	" $4::uuid, $5, $6::int, $7::int, $8::int) RETURNING " ASSET_JSON;
+        "INSERT INTO assets AS a (tenant_id, name, type, description, owner_id, classification,"
+        " confidentiality, integrity, availability) VALUES (app_tenant(), $1, $2, coalesce($3, ''),"
+        " $4::uuid, $5, $6::int, $7::int, $8::int) RETURNING " ASSET_JSON;
 static const char update_sql[] =
-	"UPDATE assets AS a SET name = $3, type = $4, description = $5, owner_id = $6::uuid,"
-	" classification = $7, confidentiality = $8::int, integrity = $9::int,"
-	" availability = $10::int, version = version + 1, updated_at = now()"
-	" WHERE a.id = $1 AND a.version = $2::int RETURNING " ASSET_JSON;
+        "UPDATE assets AS a SET name = $3, type = $4, description = $5, owner_id = $6::uuid,"
+        " classification = $7, confidentiality = $8::int, integrity = $9::int,"
+        " availability = $10::int, version = version + 1, updated_at = now()"
+        " WHERE a.id = $1 AND a.version = $2::int RETURNING " ASSET_JSON;
 static const char linked_sql[] = "SELECT count(*) FROM risk_assets WHERE asset_id = $1";
 static const char delete_sql[] = "DELETE FROM assets WHERE id = $1 AND version = $2::int";
 
 static const char *const types[] = {"information", "software", "hardware", "service", "people",
-	"site", "supplier", "other", NULL};
+        "site", "supplier", "other", NULL};
 static const char *const classes[] = {"public", "internal", "confidential", "restricted", NULL};
 
 static const struct jv_field create_fields[] = {
-	{"name", JV_STRING, JV_REQUIRED, .max = 200},
-	{"type", JV_ENUM, JV_REQUIRED, .values = types},
-	{"description", JV_TEXT, 0, .max = 4000},
-	{"owner_id", JV_UUID, JV_REQUIRED},
-	{"classification", JV_ENUM, JV_REQUIRED, .values = classes},
-	{"confidentiality", JV_INT, JV_REQUIRED, .min = 1, .max = 4},
-	{"integrity", JV_INT, JV_REQUIRED, .min = 1, .max = 4},
-	{"availability", JV_INT, JV_REQUIRED, .min = 1, .max = 4},
-	{NULL},
+        {"name", JV_STRING, JV_REQUIRED, .max = 200},
+        {"type", JV_ENUM, JV_REQUIRED, .values = types},
+        {"description", JV_TEXT, 0, .max = 4000},
+        {"owner_id", JV_UUID, JV_REQUIRED},
+        {"classification", JV_ENUM, JV_REQUIRED, .values = classes},
+        {"confidentiality", JV_INT, JV_REQUIRED, .min = 1, .max = 4},
+        {"integrity", JV_INT, JV_REQUIRED, .min = 1, .max = 4},
+        {"availability", JV_INT, JV_REQUIRED, .min = 1, .max = 4},
+        {NULL},
 };
 static const struct jv_field update_fields[] = {
-	{"name", JV_STRING, 0, .max = 200},
-	{"type", JV_ENUM, 0, .values = types},
-	{"description", JV_TEXT, 0, .max = 4000},
-	{"owner_id", JV_UUID, 0},
-	{"classification", JV_ENUM, 0, .values = classes},
-	{"confidentiality", JV_INT, 0, .min = 1, .max = 4},
-	{"integrity", JV_INT, 0, .min = 1, .max = 4},
-	{"availability", JV_INT, 0, .min = 1, .max = 4},
-	{NULL},
+        {"name", JV_STRING, 0, .max = 200},
+        {"type", JV_ENUM, 0, .values = types},
+        {"description", JV_TEXT, 0, .max = 4000},
+        {"owner_id", JV_UUID, 0},
+        {"classification", JV_ENUM, 0, .values = classes},
+        {"confidentiality", JV_INT, 0, .min = 1, .max = 4},
+        {"integrity", JV_INT, 0, .min = 1, .max = 4},
+        {"availability", JV_INT, 0, .min = 1, .max = 4},
+        {NULL},
 };
 
 static const char *const list_query[] = {"limit", "type", "classification", NULL};
 
 static const char *version_text(struct req *r, const json_t *doc)
 {
-	return arena_printf(r->arena, "%lld",
-		(long long)json_integer_value(json_object_get(doc, "version")));
+	return arena_printf(
+	        r->arena, "%lld", (long long)json_integer_value(json_object_get(doc, "version")));
 }
 
 static bool in_list(const char *v, const char *const *list)
@@ -141,10 +141,10 @@ static int asset_create(struct req *r, struct resp *resp, struct err *e)
 	if (req_body_object(r, &b, e) || jv_check(b, create_fields, e))
 		return -1;
 	const char *p[] = {jv_str(b, "name"), jv_str(b, "type"), jv_str(b, "description"),
-		jv_str(b, "owner_id"), jv_str(b, "classification"),
-		jv_int_text(b, "confidentiality", c, sizeof c),
-		jv_int_text(b, "integrity", i, sizeof i),
-		jv_int_text(b, "availability", a, sizeof a)};
+	        jv_str(b, "owner_id"), jv_str(b, "classification"),
+	        jv_int_text(b, "confidentiality", c, sizeof c),
+	        jv_int_text(b, "integrity", i, sizeof i),
+	        jv_int_text(b, "availability", a, sizeof a)};
 	json_t *asset = db_json_row(r, e, "asset", insert_sql, 8, p);
 	if (!asset)
 		return -1;
@@ -165,7 +165,7 @@ static int asset_update(struct req *r, struct resp *resp, struct err *e)
 	long version;
 	char c[16], i[16], a[16], vbuf[24];
 	if (req_param_uuid(r, "id", &id, e) || req_body_object(r, &b, e) ||
-		jv_check(b, update_fields, e) || req_if_match(r, &version, e))
+	        jv_check(b, update_fields, e) || req_if_match(r, &version, e))
 		return -1;
 	json_t *before = load(r, id, NULL, e);
 	if (!before)
@@ -174,17 +174,17 @@ static int asset_update(struct req *r, struct resp *resp, struct err *e)
 	json_object_update(m, b);
 	snprintf(vbuf, sizeof vbuf, "%ld", version);
 	const char *p[] = {id, vbuf, jv_str(m, "name"), jv_str(m, "type"), jv_str(m, "description"),
-		jv_str(m, "owner_id"), jv_str(m, "classification"),
-		jv_int_text(m, "confidentiality", c, sizeof c),
-		jv_int_text(m, "integrity", i, sizeof i),
-		jv_int_text(m, "availability", a, sizeof a)};
+	        jv_str(m, "owner_id"), jv_str(m, "classification"),
+	        jv_int_text(m, "confidentiality", c, sizeof c),
+	        jv_int_text(m, "integrity", i, sizeof i),
+	        jv_int_text(m, "availability", a, sizeof a)};
 	PGresult *u = db_execv(r->db, r->arena, e, update_sql, 10, p);
 	if (!u)
 		return -1;
 	if (PQntuples(u) == 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the asset was changed by someone else (current version %s)",
-			version_text(r, before));
+		        "the asset was changed by someone else (current version %s)",
+		        version_text(r, before));
 	json_t *after = db_json(r->arena, u, 0, 0);
 	if (audit_record(r, "asset.update", "asset", id, before, after, e))
 		return -1;
@@ -207,8 +207,8 @@ static int asset_delete(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (strcmp(PQgetvalue(l, 0, 0), "0") != 0)
 		return err_set(e, ERR_CONFLICT, "id",
-			"%s risk(s) refer to this asset; remove it from them first",
-			PQgetvalue(l, 0, 0));
+		        "%s risk(s) refer to this asset; remove it from them first",
+		        PQgetvalue(l, 0, 0));
 	char vbuf[24];
 	snprintf(vbuf, sizeof vbuf, "%ld", version);
 	PGresult *d = db_exec(r->db, r->arena, e, delete_sql, 2, id, vbuf);
@@ -216,8 +216,8 @@ static int asset_delete(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (strcmp(PQcmdTuples(d), "1") != 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the asset was changed by someone else (current version %s)",
-			version_text(r, before));
+		        "the asset was changed by someone else (current version %s)",
+		        version_text(r, before));
 	if (audit_record(r, "asset.delete", "asset", id, before, NULL, e))
 		return -1;
 	resp->status = 204;
@@ -225,14 +225,13 @@ static int asset_delete(struct req *r, struct resp *resp, struct err *e)
 }
 
 const struct route asset_routes[] = {
-	{"GET", "/v1/assets", asset_list, "assets:read", 0,
-		"List the asset inventory", list_query},
-	{"POST", "/v1/assets", asset_create, "assets:write", 0,
-		"Add an asset: type, owner, classification, C/I/A values"},
-	{"GET", "/v1/assets/{id}", asset_get, "assets:read", 0, "Get an asset"},
-	{"PATCH", "/v1/assets/{id}", asset_update, "assets:write", 0,
-		"Update an asset (If-Match required)"},
-	{"DELETE", "/v1/assets/{id}", asset_delete, "assets:write", 0,
-		"Delete an asset no risk refers to (If-Match required)"},
-	{NULL},
+        {"GET", "/v1/assets", asset_list, "assets:read", 0, "List the asset inventory", list_query},
+        {"POST", "/v1/assets", asset_create, "assets:write", 0,
+                "Add an asset: type, owner, classification, C/I/A values"},
+        {"GET", "/v1/assets/{id}", asset_get, "assets:read", 0, "Get an asset"},
+        {"PATCH", "/v1/assets/{id}", asset_update, "assets:write", 0,
+                "Update an asset (If-Match required)"},
+        {"DELETE", "/v1/assets/{id}", asset_delete, "assets:write", 0,
+                "Delete an asset no risk refers to (If-Match required)"},
+        {NULL},
 };

@@ -71,8 +71,8 @@ int auth_authenticate(struct req *r, struct err *e)
 }
 
 static const char api_token_sql[] =
-	"SELECT tenant_id, token_id, user_id, service_account_id, sa_role, scopes, expired, revoked"
-	" FROM auth_api_token(decode($1, 'hex'))";
+        "SELECT tenant_id, token_id, user_id, service_account_id, sa_role, scopes, expired, revoked"
+        " FROM auth_api_token(decode($1, 'hex'))";
 
 static int resolve_api_token(struct req *r, struct err *e)
 {
@@ -109,7 +109,7 @@ static int resolve_api_token(struct req *r, struct err *e)
 		const char **sc = arena_alloc(r->arena, sizeof(char *) * 33);
 		int k = 0;
 		for (char *save, *t = strtok_r(s, ",", &save); t && k < 32;
-			t = strtok_r(NULL, ",", &save))
+		        t = strtok_r(NULL, ",", &save))
 			sc[k++] = t;
 		r->who.scopes = sc;
 		r->who.nscopes = k;
@@ -127,7 +127,7 @@ int auth_select_tenant(struct req *r, const char **tenant, struct err *e)
 			return err_set(e, ERR_INVALID, "X-Concord-Tenant", "must be a tenant id");
 		if (r->who.kind == PRINCIPAL_SERVICE && strcmp(h, r->who.home_tenant) != 0)
 			return err_set(e, ERR_FORBIDDEN, "X-Concord-Tenant",
-				"a service account acts only in its own tenant");
+			        "a service account acts only in its own tenant");
 		*tenant = arena_strdup(r->arena, h);
 	} else {
 		*tenant = arena_strdup(r->arena, r->who.home_tenant);
@@ -136,8 +136,8 @@ int auth_select_tenant(struct req *r, const char **tenant, struct err *e)
 }
 
 static const char context_sql[] =
-	"SELECT role, tenant_status, tenant_kind, user_status, session_revoked"
-	" FROM auth_context($1, $2, nullif($3, '')::uuid)";
+        "SELECT role, tenant_status, tenant_kind, user_status, session_revoked"
+        " FROM auth_context($1, $2, nullif($3, '')::uuid)";
 static const char sa_context_sql[] = "SELECT status, kind FROM tenants WHERE id = $1";
 
 static bool scope_allows(const struct principal *p, const char *perm)
@@ -151,7 +151,7 @@ static bool scope_allows(const struct principal *p, const char *perm)
 		if (!sc || !pc)
 			continue;
 		bool res = (sc - s == 1 && s[0] == '*') ||
-			   ((sc - s) == (pc - perm) && strncmp(s, perm, (size_t)(sc - s)) == 0);
+		           ((sc - s) == (pc - perm) && strncmp(s, perm, (size_t)(sc - s)) == 0);
 		bool act = strcmp(sc + 1, "*") == 0 || strcmp(sc + 1, pc + 1) == 0;
 		if (res && act)
 			return true;
@@ -172,7 +172,7 @@ int auth_authorize(struct req *r, struct err *e)
 		tenant_kind = PQgetvalue(res, 0, 1);
 	} else {
 		PGresult *res = db_exec(r->db, r->arena, e, context_sql, 3, r->tenant_id,
-			r->who.user_id, r->who.session_id);
+		        r->who.user_id, r->who.session_id);
 		if (!res)
 			return -1;
 		if (PQntuples(res) != 1)
@@ -180,10 +180,11 @@ int auth_authorize(struct req *r, struct err *e)
 		if (strcmp(PQgetvalue(res, 0, 3), "active") != 0)
 			return err_set(e, ERR_UNAUTHENTICATED, NULL, "account disabled");
 		if (strcmp(PQgetvalue(res, 0, 4), "t") == 0)
-			return err_set(e, ERR_UNAUTHENTICATED, NULL, "session ended; sign in again");
+			return err_set(
+			        e, ERR_UNAUTHENTICATED, NULL, "session ended; sign in again");
 		if (PQgetisnull(res, 0, 0))
 			return err_set(e, ERR_FORBIDDEN, "X-Concord-Tenant",
-				"you are not a member of this tenant");
+			        "you are not a member of this tenant");
 		snprintf(r->who.role, sizeof r->who.role, "%s", PQgetvalue(res, 0, 0));
 		tenant_status = PQgetvalue(res, 0, 1);
 		tenant_kind = PQgetvalue(res, 0, 2);
@@ -192,13 +193,14 @@ int auth_authorize(struct req *r, struct err *e)
 	if (strcmp(tenant_status, "active") != 0)
 		return err_set(e, ERR_FORBIDDEN, NULL, "tenant is %s", tenant_status);
 	if ((r->route->flags & ROUTE_OPERATOR) && strcmp(tenant_kind, "operator") != 0)
-		return err_set(e, ERR_FORBIDDEN, NULL, "only a consultancy (operator) tenant may do this");
+		return err_set(
+		        e, ERR_FORBIDDEN, NULL, "only a consultancy (operator) tenant may do this");
 	if (!authz_allows(r->who.role, r->route->perm))
-		return err_set(e, ERR_FORBIDDEN, NULL, "role %s may not %s", r->who.role,
-			r->route->perm);
+		return err_set(
+		        e, ERR_FORBIDDEN, NULL, "role %s may not %s", r->who.role, r->route->perm);
 	if (r->route->perm && !scope_allows(&r->who, r->route->perm))
-		return err_set(e, ERR_FORBIDDEN, NULL, "token scope does not include %s",
-			r->route->perm);
+		return err_set(
+		        e, ERR_FORBIDDEN, NULL, "token scope does not include %s", r->route->perm);
 	return 0;
 }
 
@@ -228,8 +230,8 @@ static int throttle_check(struct req *r, const char *acct, const char *ip, struc
 	for (size_t i = 0; i < rep->elements; i++) {
 		redisReply *el = rep->element[i];
 		if (el->type == REDIS_REPLY_STRING && atoi(el->str) >= cfg.login_max_failures)
-			return err_set(e, ERR_TOO_MANY, NULL,
-				"too many failed sign-ins; try again later");
+			return err_set(
+			        e, ERR_TOO_MANY, NULL, "too many failed sign-ins; try again later");
 	}
 	return 0;
 }
@@ -258,12 +260,12 @@ static void throttle_success(struct req *r, const char *acct)
 /* ------------------------------------------------------------ sessions */
 
 static const char refresh_insert_sql[] =
-	"INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at)"
-	" VALUES ($1, $2, $3, decode($4, 'hex'), now() + make_interval(secs => $5::int))";
+        "INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at)"
+        " VALUES ($1, $2, $3, decode($4, 'hex'), now() + make_interval(secs => $5::int))";
 
 /* Issue an access + refresh token pair for user in home tenant, session family fam. */
 static int issue_session(struct req *r, const char *tenant, const char *user, const char *fam,
-	json_t **out, struct err *e)
+        json_t **out, struct err *e)
 {
 	unsigned char raw[32];
 	util_random(raw, sizeof raw);
@@ -283,22 +285,22 @@ static int issue_session(struct req *r, const char *tenant, const char *user, co
 	if (!access)
 		return -1;
 	*out = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", access, "token_type",
-		"Bearer", "expires_in", cfg.access_ttl, "refresh_token", refresh, "tenant_id", tenant,
-		"user_id", user);
+	        "Bearer", "expires_in", cfg.access_ttl, "refresh_token", refresh, "tenant_id",
+	        tenant, "user_id", user);
 	free(access);
 	return 0;
 }
 
 static const struct jv_field login_fields[] = {
-	{"email", JV_EMAIL, JV_REQUIRED, .max = 320},
-	{"password", JV_STRING, JV_REQUIRED, .max = PASSWORD_MAX},
-	{"tenant", JV_STRING, 0, .max = 63},
-	{NULL},
+        {"email", JV_EMAIL, JV_REQUIRED, .max = 320},
+        {"password", JV_STRING, JV_REQUIRED, .max = PASSWORD_MAX},
+        {"tenant", JV_STRING, 0, .max = 63},
+        {NULL},
 };
 
 static const char find_sql[] =
-	"SELECT tenant_id, user_id, password_hash, user_status, tenant_status"
-	" FROM auth_find_users($1, $2)";
+        "SELECT tenant_id, user_id, password_hash, user_status, tenant_status"
+        " FROM auth_find_users($1, $2)";
 
 static int auth_login(struct req *r, struct resp *resp, struct err *e)
 {
@@ -322,25 +324,25 @@ static int auth_login(struct req *r, struct resp *resp, struct err *e)
 	if (PQntuples(res) == 0)
 		password_verify(NULL, pwd);
 	if (nmatch != 1 || strcmp(PQgetvalue(res, match, 3), "active") != 0 ||
-		strcmp(PQgetvalue(res, match, 4), "active") != 0) {
+	        strcmp(PQgetvalue(res, match, 4), "active") != 0) {
 		throttle_fail(r, acct, ip);
 		/* audit the failure in the tenant of the account(s) the email names */
 		r->commit_on_error = true;
 		for (int i = 0; i < PQntuples(res); i++) {
 			struct err ae = {0};
 			json_t *d = json_pack("{s:s, s:s, s:s}", "email", email, "client_ip",
-				r->client_ip, "reason",
-				nmatch > 1 ? "ambiguous: name the tenant"
-					   : (match >= 0 ? "account or tenant not active"
-							 : "wrong password"));
+			        r->client_ip, "reason",
+			        nmatch > 1 ? "ambiguous: name the tenant"
+			                   : (match >= 0 ? "account or tenant not active"
+			                                 : "wrong password"));
 			if (req_set_tenant(r, PQgetvalue(res, i, 0), &ae) == 0)
 				audit_record(r, "auth.login_failed", "user", PQgetvalue(res, i, 1),
-					NULL, d, &ae);
+				        NULL, d, &ae);
 			json_decref(d);
 		}
 		if (nmatch > 1)
 			return err_set(e, ERR_INVALID, "tenant",
-				"this email has accounts in several tenants: name the tenant");
+			        "this email has accounts in several tenants: name the tenant");
 		return err_set(e, ERR_UNAUTHENTICATED, NULL, "wrong email or password");
 	}
 	const char *tenant = PQgetvalue(res, match, 0), *user = PQgetvalue(res, match, 1);
@@ -359,10 +361,10 @@ static int auth_login(struct req *r, struct resp *resp, struct err *e)
 }
 
 int auth_start_session(struct req *r, const char *tenant, const char *user, const char *method,
-	json_t **out, struct err *e)
+        json_t **out, struct err *e)
 {
 	if (req_set_tenant(r, tenant, e) ||
-		!db_exec(r->db, r->arena, e, "SELECT set_config('app.user_id', $1, true)", 1, user))
+	        !db_exec(r->db, r->arena, e, "SELECT set_config('app.user_id', $1, true)", 1, user))
 		return -1;
 	PGresult *u = db_exec(r->db, r->arena, e, "SELECT gen_random_uuid()::text", 0);
 	if (!u)
@@ -383,20 +385,20 @@ int auth_start_session(struct req *r, const char *tenant, const char *user, cons
 }
 
 static const struct jv_field refresh_fields[] = {
-	{"refresh_token", JV_STRING, JV_REQUIRED, .max = 200},
-	{NULL},
+        {"refresh_token", JV_STRING, JV_REQUIRED, .max = 200},
+        {NULL},
 };
 
 static const char refresh_get_sql[] =
-	"SELECT user_id, family_id, used_at IS NOT NULL, revoked_at IS NOT NULL,"
-	" expires_at <= now() FROM refresh_tokens WHERE token_hash = decode($1, 'hex') FOR UPDATE";
+        "SELECT user_id, family_id, used_at IS NOT NULL, revoked_at IS NOT NULL,"
+        " expires_at <= now() FROM refresh_tokens WHERE token_hash = decode($1, 'hex') FOR UPDATE";
 static const char refresh_use_sql[] =
-	"UPDATE refresh_tokens SET used_at = now() WHERE token_hash = decode($1, 'hex')";
+        "UPDATE refresh_tokens SET used_at = now() WHERE token_hash = decode($1, 'hex')";
 static const char family_revoke_sql[] =
-	"UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
 static const char user_active_sql[] =
-	"SELECT u.status = 'active' AND t.status = 'active' FROM users u JOIN tenants t"
-	" ON t.id = u.tenant_id WHERE u.id = $1";
+        "SELECT u.status = 'active' AND t.status = 'active' FROM users u JOIN tenants t"
+        " ON t.id = u.tenant_id WHERE u.id = $1";
 
 static int auth_refresh(struct req *r, struct resp *resp, struct err *e)
 {
@@ -432,7 +434,7 @@ static int auth_refresh(struct req *r, struct resp *resp, struct err *e)
 			json_decref(d);
 		}
 		return err_set(e, ERR_UNAUTHENTICATED, "refresh_token",
-			"refresh token already used; the session was ended");
+		        "refresh token already used; the session was ended");
 	}
 	if (strcmp(PQgetvalue(res, 0, 3), "t") == 0 || strcmp(PQgetvalue(res, 0, 4), "t") == 0)
 		return err_set(e, ERR_UNAUTHENTICATED, "refresh_token", "session ended");
@@ -454,10 +456,10 @@ static int auth_logout(struct req *r, struct resp *resp, struct err *e)
 {
 	if (!r->who.session_id[0])
 		return err_set(e, ERR_INVALID, "Authorization",
-			"logout ends a sign-in session; revoke API tokens instead");
+		        "logout ends a sign-in session; revoke API tokens instead");
 	/* the session's refresh tokens live in the home tenant */
 	if (req_set_tenant(r, r->who.home_tenant, e) ||
-		!db_exec(r->db, r->arena, e, family_revoke_sql, 1, r->who.session_id))
+	        !db_exec(r->db, r->arena, e, family_revoke_sql, 1, r->who.session_id))
 		return -1;
 	json_t *d = json_pack("{s:s}", "session", r->who.session_id);
 	int rc = audit_record(r, "auth.logout", "user", r->who.user_id, NULL, d, e);
@@ -467,19 +469,20 @@ static int auth_logout(struct req *r, struct resp *resp, struct err *e)
 }
 
 static const char me_sql[] =
-	"SELECT jsonb_build_object('user', jsonb_build_object('id', u.id, 'email', u.email,"
-	" 'display_name', u.display_name, 'tenant_id', u.tenant_id),"
-	" 'tenant_id', $2::uuid, 'role', $3::text,"
-	" 'memberships', coalesce((SELECT jsonb_agg(jsonb_build_object('tenant_id', m.tenant_id,"
-	"   'role', m.role) ORDER BY m.tenant_id) FROM memberships m WHERE m.user_id = u.id), '[]'))"
-	" FROM users u WHERE u.id = $1";
+        "SELECT jsonb_build_object('user', jsonb_build_object('id', u.id, 'email', u.email,"
+        " 'display_name', u.display_name, 'tenant_id', u.tenant_id),"
+        " 'tenant_id', $2::uuid, 'role', $3::text,"
+        " 'memberships', coalesce((SELECT jsonb_agg(jsonb_build_object('tenant_id', m.tenant_id,"
+        "   'role', m.role) ORDER BY m.tenant_id) FROM memberships m WHERE m.user_id = u.id), "
+        "'[]'))"
+        " FROM users u WHERE u.id = $1";
 
 static int auth_me(struct req *r, struct resp *resp, struct err *e)
 {
 	if (r->who.kind == PRINCIPAL_SERVICE) {
 		resp->body = json_pack("{s:{s:s, s:s}, s:s, s:s}", "service_account", "id",
-			r->who.user_id, "tenant_id", r->who.home_tenant, "tenant_id", r->tenant_id,
-			"role", r->who.role);
+		        r->who.user_id, "tenant_id", r->who.home_tenant, "tenant_id", r->tenant_id,
+		        "role", r->who.role);
 		return 0;
 	}
 	const char *p[] = {r->who.user_id, r->tenant_id, r->who.role};
@@ -499,14 +502,14 @@ static int auth_jwks(struct req *r, struct resp *resp, struct err *e)
 }
 
 const struct route auth_routes[] = {
-	{"POST", "/v1/auth/login", auth_login, NULL, ROUTE_PUBLIC,
-		"Sign in with email and password; returns access and refresh tokens"},
-	{"POST", "/v1/auth/refresh", auth_refresh, NULL, ROUTE_PUBLIC,
-		"Exchange a refresh token for a new token pair (rotation)"},
-	{"POST", "/v1/auth/logout", auth_logout, NULL, 0, "End the current sign-in session"},
-	{"GET", "/v1/auth/me", auth_me, NULL, 0,
-		"The caller, the tenant the request acts in, and the caller's memberships"},
-	{"GET", "/v1/auth/jwks.json", auth_jwks, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
-		"Public keys that verify Concord access tokens"},
-	{NULL},
+        {"POST", "/v1/auth/login", auth_login, NULL, ROUTE_PUBLIC,
+                "Sign in with email and password; returns access and refresh tokens"},
+        {"POST", "/v1/auth/refresh", auth_refresh, NULL, ROUTE_PUBLIC,
+                "Exchange a refresh token for a new token pair (rotation)"},
+        {"POST", "/v1/auth/logout", auth_logout, NULL, 0, "End the current sign-in session"},
+        {"GET", "/v1/auth/me", auth_me, NULL, 0,
+                "The caller, the tenant the request acts in, and the caller's memberships"},
+        {"GET", "/v1/auth/jwks.json", auth_jwks, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
+                "Public keys that verify Concord access tokens"},
+        {NULL},
 };

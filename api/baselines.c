@@ -50,7 +50,7 @@ static int baseline_get_route(struct req *r, struct resp *resp, struct err *e)
 	int n;
 	json_t *b;
 	if (kind_param(r, &kind, e) || parse_number(req_param(r, "number"), "number", &n, e) ||
-		baseline_get(r->db, r->arena, kind, n, &b, e))
+	        baseline_get(r->db, r->arena, kind, n, &b, e))
 		return -1;
 	resp->body = json_incref(b);
 	return 0;
@@ -62,9 +62,9 @@ static int baseline_diff_route(struct req *r, struct resp *resp, struct err *e)
 	int na, nb;
 	json_t *a, *b;
 	if (kind_param(r, &kind, e) || parse_number(req_param(r, "a"), "a", &na, e) ||
-		parse_number(req_param(r, "b"), "b", &nb, e) ||
-		baseline_get(r->db, r->arena, kind, na, &a, e) ||
-		baseline_get(r->db, r->arena, kind, nb, &b, e))
+	        parse_number(req_param(r, "b"), "b", &nb, e) ||
+	        baseline_get(r->db, r->arena, kind, na, &a, e) ||
+	        baseline_get(r->db, r->arena, kind, nb, &b, e))
 		return -1;
 	json_t *d = baseline_diff(json_object_get(a, "content"), json_object_get(b, "content"));
 	json_object_set_new(d, "kind", json_string(kind));
@@ -75,11 +75,11 @@ static int baseline_diff_route(struct req *r, struct resp *resp, struct err *e)
 }
 
 const struct route baseline_routes[] = {
-	{"GET", "/v1/baselines/{kind}", baseline_list_route, "baselines:read", 0,
-		"Frozen versions of a register (soa:<framework>, risk_register, ai_registry, ...)"},
-	{"GET", "/v1/baselines/{kind}/{number}", baseline_get_route, "baselines:read", 0,
-		"One frozen version with its content and an integrity check of its hash"},
-	{"GET", "/v1/baselines/{kind}/{a}/diff/{b}", baseline_diff_route, "baselines:read", 0,
-		"What changed between two frozen versions"},
-	{NULL},
+        {"GET", "/v1/baselines/{kind}", baseline_list_route, "baselines:read", 0,
+                "Frozen versions of a register (soa:<framework>, risk_register, ai_registry, ...)"},
+        {"GET", "/v1/baselines/{kind}/{number}", baseline_get_route, "baselines:read", 0,
+                "One frozen version with its content and an integrity check of its hash"},
+        {"GET", "/v1/baselines/{kind}/{a}/diff/{b}", baseline_diff_route, "baselines:read", 0,
+                "What changed between two frozen versions"},
+        {NULL},
 };

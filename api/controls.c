@@ -39,123 +39,123 @@
 
 /* the control with its links, as GET returns it */
 static const char get_sql[] =
-	"SELECT " CONTROL_JSON " || jsonb_build_object("
-	" 'requirements', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', cr.framework_id ||"
-	"   ':' || cr.ref, 'framework_id', cr.framework_id, 'ref', cr.ref, 'catalog_version',"
-	"   cr.catalog_version, 'kind', q.kind, 'title', q.title, 'basis', cr.basis)"
-	"   ORDER BY cr.framework_id, q.seq), '[]')"
-	"   FROM control_requirements cr JOIN catalog_requirements q ON q.framework_id ="
-	"   cr.framework_id AND q.catalog_version = cr.catalog_version AND q.ref = cr.ref"
-	"   WHERE cr.control_id = c.id),"
-	" 'risks', (SELECT coalesce(jsonb_agg(jsonb_build_object('risk_id', r.id, 'ref', r.ref,"
-	"   'title', r.title, 'relation', rc.relation) ORDER BY r.ref, rc.relation), '[]')"
-	"   FROM risk_controls rc JOIN risks r ON r.tenant_id = rc.tenant_id AND r.id = rc.risk_id"
-	"   WHERE rc.control_id = c.id))"
-	" FROM controls c WHERE c.id = $1";
+        "SELECT " CONTROL_JSON " || jsonb_build_object("
+        " 'requirements', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', cr.framework_id ||"
+        "   ':' || cr.ref, 'framework_id', cr.framework_id, 'ref', cr.ref, 'catalog_version',"
+        "   cr.catalog_version, 'kind', q.kind, 'title', q.title, 'basis', cr.basis)"
+        "   ORDER BY cr.framework_id, q.seq), '[]')"
+        "   FROM control_requirements cr JOIN catalog_requirements q ON q.framework_id ="
+        "   cr.framework_id AND q.catalog_version = cr.catalog_version AND q.ref = cr.ref"
+        "   WHERE cr.control_id = c.id),"
+        " 'risks', (SELECT coalesce(jsonb_agg(jsonb_build_object('risk_id', r.id, 'ref', r.ref,"
+        "   'title', r.title, 'relation', rc.relation) ORDER BY r.ref, rc.relation), '[]')"
+        "   FROM risk_controls rc JOIN risks r ON r.tenant_id = rc.tenant_id AND r.id = rc.risk_id"
+        "   WHERE rc.control_id = c.id))"
+        " FROM controls c WHERE c.id = $1";
 
 static const char list_sql[] =
-	"SELECT coalesce(jsonb_agg(j ORDER BY j->>'ref'), '[]') FROM ("
-	" SELECT " CONTROL_JSON " || jsonb_build_object('requirements', (SELECT"
-	"   coalesce(jsonb_agg(cr.framework_id || ':' || cr.ref ORDER BY cr.framework_id, cr.ref),"
-	"   '[]') FROM control_requirements cr WHERE cr.control_id = c.id)) AS j"
-	" FROM controls c"
-	" WHERE ($1::text IS NULL OR c.status = $1)"
-	"   AND ($2::uuid IS NULL OR c.owner_id = $2::uuid)"
-	"   AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM control_requirements cr"
-	"     WHERE cr.control_id = c.id AND cr.framework_id = $3))"
-	"   AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM control_requirements cr"
-	"     WHERE cr.control_id = c.id AND cr.framework_id = split_part($4, ':', 1)"
-	"     AND cr.ref = substr($4, strpos($4, ':') + 1)))"
-	"   AND ($5::text IS NULL OR c.ref > $5)"
-	" ORDER BY c.ref LIMIT $6) s";
+        "SELECT coalesce(jsonb_agg(j ORDER BY j->>'ref'), '[]') FROM ("
+        " SELECT " CONTROL_JSON " || jsonb_build_object('requirements', (SELECT"
+        "   coalesce(jsonb_agg(cr.framework_id || ':' || cr.ref ORDER BY cr.framework_id, cr.ref),"
+        "   '[]') FROM control_requirements cr WHERE cr.control_id = c.id)) AS j"
+        " FROM controls c"
+        " WHERE ($1::text IS NULL OR c.status = $1)"
+        "   AND ($2::uuid IS NULL OR c.owner_id = $2::uuid)"
+        "   AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM control_requirements cr"
+        "     WHERE cr.control_id = c.id AND cr.framework_id = $3))"
+        "   AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM control_requirements cr"
+        "     WHERE cr.control_id = c.id AND cr.framework_id = split_part($4, ':', 1)"
+        "     AND cr.ref = substr($4, strpos($4, ':') + 1)))"
+        "   AND ($5::text IS NULL OR c.ref > $5)"
+        " ORDER BY c.ref LIMIT $6) s";
 
 static const char insert_sql[] =
-	"INSERT INTO controls (tenant_id, ref, title, description, owner_id, status, review_date)"
-	" VALUES (app_tenant(), $1, $2, coalesce($3, ''), $4::uuid, coalesce($5, 'planned'),"
-	" $6::date) RETURNING id";
+        "INSERT INTO controls (tenant_id, ref, title, description, owner_id, status, review_date)"
+        " VALUES (app_tenant(), $1, $2, coalesce($3, ''), $4::uuid, coalesce($5, 'planned'),"
+        " $6::date) RETURNING id";
 static const char update_sql[] =
-	"UPDATE controls SET ref = coalesce($3, ref), title = coalesce($4, title),"
-	" description = coalesce($5, description),"
-	" owner_id = CASE WHEN $6::boolean THEN $7::uuid ELSE owner_id END,"
-	" status = coalesce($8, status),"
-	" review_date = CASE WHEN $9::boolean THEN $10::date ELSE review_date END,"
-	" version = version + 1, updated_at = now() WHERE id = $1 AND version = $2::int"
-	" RETURNING id";
+        "UPDATE controls SET ref = coalesce($3, ref), title = coalesce($4, title),"
+        " description = coalesce($5, description),"
+        " owner_id = CASE WHEN $6::boolean THEN $7::uuid ELSE owner_id END,"
+        " status = coalesce($8, status),"
+        " review_date = CASE WHEN $9::boolean THEN $10::date ELSE review_date END,"
+        " version = version + 1, updated_at = now() WHERE id = $1 AND version = $2::int"
+        " RETURNING id";
 static const char delete_sql[] = "DELETE FROM controls WHERE id = $1 AND version = $2::int";
 
 /* Link checks: the first (1-based) offending element, or no row. */
 static const char missing_requirement_sql[] =
-	"SELECT x.i FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS x(id, i)"
-	" WHERE NOT EXISTS (SELECT 1 FROM catalog_requirements r"
-	"   WHERE r.framework_id = split_part(x.id, ':', 1)"
-	"   AND r.ref = substr(x.id, strpos(x.id, ':') + 1)"
-	"   AND r.catalog_version = catalog_version_for(r.framework_id))"
-	" ORDER BY x.i LIMIT 1";
+        "SELECT x.i FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS x(id, i)"
+        " WHERE NOT EXISTS (SELECT 1 FROM catalog_requirements r"
+        "   WHERE r.framework_id = split_part(x.id, ':', 1)"
+        "   AND r.ref = substr(x.id, strpos(x.id, ':') + 1)"
+        "   AND r.catalog_version = catalog_version_for(r.framework_id))"
+        " ORDER BY x.i LIMIT 1";
 static const char missing_risk_sql[] =
-	"SELECT x.i FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(item, i)"
-	" WHERE NOT EXISTS (SELECT 1 FROM risks r WHERE r.id = (x.item->>'risk_id')::uuid)"
-	" ORDER BY x.i LIMIT 1";
+        "SELECT x.i FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(item, i)"
+        " WHERE NOT EXISTS (SELECT 1 FROM risks r WHERE r.id = (x.item->>'risk_id')::uuid)"
+        " ORDER BY x.i LIMIT 1";
 static const char member_sql[] =
-	"SELECT 1 FROM memberships WHERE tenant_id = app_tenant() AND user_id = $1::uuid";
+        "SELECT 1 FROM memberships WHERE tenant_id = app_tenant() AND user_id = $1::uuid";
 
 /* Replace a control's links with the given sets (kept links keep their basis). */
 static const char unlink_requirements_sql[] =
-	"DELETE FROM control_requirements cr WHERE cr.control_id = $1 AND NOT EXISTS ("
-	" SELECT 1 FROM jsonb_array_elements_text($2::jsonb) AS x(id)"
-	" WHERE cr.framework_id = split_part(x.id, ':', 1)"
-	"   AND cr.ref = substr(x.id, strpos(x.id, ':') + 1))";
+        "DELETE FROM control_requirements cr WHERE cr.control_id = $1 AND NOT EXISTS ("
+        " SELECT 1 FROM jsonb_array_elements_text($2::jsonb) AS x(id)"
+        " WHERE cr.framework_id = split_part(x.id, ':', 1)"
+        "   AND cr.ref = substr(x.id, strpos(x.id, ':') + 1))";
 static const char link_requirements_sql[] =
-	"INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref, basis)"
-	" SELECT app_tenant(), $1, split_part(x.id, ':', 1), substr(x.id, strpos(x.id, ':') + 1), "
-	"''"
-	" FROM jsonb_array_elements_text($2::jsonb) AS x(id) ON CONFLICT DO NOTHING";
+        "INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref, basis)"
+        " SELECT app_tenant(), $1, split_part(x.id, ':', 1), substr(x.id, strpos(x.id, ':') + 1), "
+        "''"
+        " FROM jsonb_array_elements_text($2::jsonb) AS x(id) ON CONFLICT DO NOTHING";
 static const char unlink_risks_sql[] =
-	"DELETE FROM risk_controls rc WHERE rc.control_id = $1 AND NOT EXISTS ("
-	" SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(risk_id uuid, relation text)"
-	" WHERE x.risk_id = rc.risk_id AND x.relation = rc.relation)";
+        "DELETE FROM risk_controls rc WHERE rc.control_id = $1 AND NOT EXISTS ("
+        " SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(risk_id uuid, relation text)"
+        " WHERE x.risk_id = rc.risk_id AND x.relation = rc.relation)";
 static const char link_risks_sql[] =
-	"INSERT INTO risk_controls (tenant_id, risk_id, control_id, relation)"
-	" SELECT app_tenant(), x.risk_id, $1, x.relation"
-	" FROM jsonb_to_recordset($2::jsonb) AS x(risk_id uuid, relation text)"
-	" ON CONFLICT DO NOTHING";
+        "INSERT INTO risk_controls (tenant_id, risk_id, control_id, relation)"
+        " SELECT app_tenant(), x.risk_id, $1, x.relation"
+        " FROM jsonb_to_recordset($2::jsonb) AS x(risk_id uuid, relation text)"
+        " ON CONFLICT DO NOTHING";
 
 static const char *const statuses[] = {
-	"planned", "in_progress", "implemented", "not_applicable", NULL};
+        "planned", "in_progress", "implemented", "not_applicable", NULL};
 static const char *const list_query[] = {
-	"limit", "status", "owner_id", "framework", "requirement", NULL};
+        "limit", "status", "owner_id", "framework", "requirement", NULL};
 
 static const struct jv_field create_fields[] = {
-	{"ref", JV_STRING, JV_REQUIRED, .max = 40},
-	{"title", JV_STRING, JV_REQUIRED, .max = 300},
-	{"description", JV_TEXT, 0, .max = 20000},
-	{"owner_id", JV_UUID, JV_NULLABLE},
-	{"status", JV_ENUM, 0, .values = statuses},
-	{"review_date", JV_DATE, JV_NULLABLE},
-	{"requirements", JV_ARRAY, 0, .max = 200},
-	{"risks", JV_ARRAY, 0, .max = 200},
-	{NULL},
+        {"ref", JV_STRING, JV_REQUIRED, .max = 40},
+        {"title", JV_STRING, JV_REQUIRED, .max = 300},
+        {"description", JV_TEXT, 0, .max = 20000},
+        {"owner_id", JV_UUID, JV_NULLABLE},
+        {"status", JV_ENUM, 0, .values = statuses},
+        {"review_date", JV_DATE, JV_NULLABLE},
+        {"requirements", JV_ARRAY, 0, .max = 200},
+        {"risks", JV_ARRAY, 0, .max = 200},
+        {NULL},
 };
 static const struct jv_field update_fields[] = {
-	{"ref", JV_STRING, 0, .max = 40},
-	{"title", JV_STRING, 0, .max = 300},
-	{"description", JV_TEXT, 0, .max = 20000},
-	{"owner_id", JV_UUID, JV_NULLABLE},
-	{"status", JV_ENUM, 0, .values = statuses},
-	{"review_date", JV_DATE, JV_NULLABLE},
-	{"requirements", JV_ARRAY, 0, .max = 200},
-	{"risks", JV_ARRAY, 0, .max = 200},
-	{NULL},
+        {"ref", JV_STRING, 0, .max = 40},
+        {"title", JV_STRING, 0, .max = 300},
+        {"description", JV_TEXT, 0, .max = 20000},
+        {"owner_id", JV_UUID, JV_NULLABLE},
+        {"status", JV_ENUM, 0, .values = statuses},
+        {"review_date", JV_DATE, JV_NULLABLE},
+        {"requirements", JV_ARRAY, 0, .max = 200},
+        {"risks", JV_ARRAY, 0, .max = 200},
+        {NULL},
 };
 static const struct jv_field requirement_item = {"requirements", JV_STRING, 0, .max = 82};
 static const struct jv_field risk_fields[] = {
-	{"risk_id", JV_UUID, JV_REQUIRED},
-	{"relation", JV_ENUM, JV_REQUIRED,
-		.values = (const char *const[]){"existing", "planned", NULL}},
-	{NULL},
+        {"risk_id", JV_UUID, JV_REQUIRED},
+        {"relation", JV_ENUM, JV_REQUIRED,
+                .values = (const char *const[]){"existing", "planned", NULL}},
+        {NULL},
 };
 static const struct jv_field starter_fields[] = {
-	{"frameworks", JV_ARRAY, JV_REQUIRED, .max = 10},
-	{NULL},
+        {"frameworks", JV_ARRAY, JV_REQUIRED, .max = 10},
+        {NULL},
 };
 
 /* ------------------------------------------------------------ validation */
@@ -184,7 +184,7 @@ static int check_requirements(struct req *r, const json_t *ids, char **text, str
 		const char *fw, *ref;
 		snprintf(path, sizeof path, "requirements[%zu]", i);
 		if (jv_check_value(v, &requirement_item, path, e) ||
-			catalog_split_id(r->arena, json_string_value(v), path, &fw, &ref, e))
+		        catalog_split_id(r->arena, json_string_value(v), path, &fw, &ref, e))
 			return -1;
 		if (json_object_get(seen, json_string_value(v)))
 			return err_set(e, ERR_INVALID, path, "listed twice");
@@ -198,8 +198,8 @@ static int check_requirements(struct req *r, const json_t *ids, char **text, str
 		return -1;
 	if (PQntuples(m))
 		return err_set(e, ERR_INVALID,
-			arena_printf(r->arena, "requirements[%d]", atoi(PQgetvalue(m, 0, 0)) - 1),
-			"no such requirement in the catalog (at the tenant's catalog version)");
+		        arena_printf(r->arena, "requirements[%d]", atoi(PQgetvalue(m, 0, 0)) - 1),
+		        "no such requirement in the catalog (at the tenant's catalog version)");
 	return 0;
 }
 
@@ -217,7 +217,7 @@ static int check_risks(struct req *r, const json_t *items, char **text, struct e
 		if (jv_check(v, risk_fields, e))
 			return at_index(e, "risks", i);
 		char *k = arena_printf(
-			r->arena, "%s/%s", jv_str(v, "risk_id"), jv_str(v, "relation"));
+		        r->arena, "%s/%s", jv_str(v, "risk_id"), jv_str(v, "relation"));
 		if (json_object_get(seen, k)) {
 			err_set(e, ERR_INVALID, NULL, "listed twice");
 			return at_index(e, "risks", i);
@@ -232,8 +232,8 @@ static int check_risks(struct req *r, const json_t *items, char **text, struct e
 		return -1;
 	if (PQntuples(m))
 		return err_set(e, ERR_INVALID,
-			arena_printf(r->arena, "risks[%d].risk_id", atoi(PQgetvalue(m, 0, 0)) - 1),
-			"no such risk");
+		        arena_printf(r->arena, "risks[%d].risk_id", atoi(PQgetvalue(m, 0, 0)) - 1),
+		        "no such risk");
 	return 0;
 }
 
@@ -264,13 +264,13 @@ static int check_links(struct req *r, const json_t *b, char **reqs, char **risks
 }
 
 static int write_links(
-	struct req *r, const char *id, const char *reqs, const char *risks, struct err *e)
+        struct req *r, const char *id, const char *reqs, const char *risks, struct err *e)
 {
 	if (reqs && (!db_exec(r->db, r->arena, e, unlink_requirements_sql, 2, id, reqs) ||
-			    !db_exec(r->db, r->arena, e, link_requirements_sql, 2, id, reqs)))
+	                    !db_exec(r->db, r->arena, e, link_requirements_sql, 2, id, reqs)))
 		return -1;
 	if (risks && (!db_exec(r->db, r->arena, e, unlink_risks_sql, 2, id, risks) ||
-			     !db_exec(r->db, r->arena, e, link_risks_sql, 2, id, risks)))
+	                     !db_exec(r->db, r->arena, e, link_risks_sql, 2, id, risks)))
 		return -1;
 	return 0;
 }
@@ -281,7 +281,7 @@ static json_t *load(struct req *r, const char *id, struct resp *resp, struct err
 	json_t *c = db_json_row(r, e, "control", get_sql, 1, p);
 	if (c && resp)
 		resp->etag = arena_printf(r->arena, "%lld",
-			(long long)json_integer_value(json_object_get(c, "version")));
+		        (long long)json_integer_value(json_object_get(c, "version")));
 	return c;
 }
 
@@ -299,7 +299,7 @@ static int control_list(struct req *r, struct resp *resp, struct err *e)
 		ok |= strcmp(*s, status) == 0;
 	if (!ok)
 		return err_set(e, ERR_INVALID, "status",
-			"must be planned, in_progress, implemented or not_applicable");
+		        "must be planned, in_progress, implemented or not_applicable");
 	if (owner && !util_is_uuid(owner))
 		return err_set(e, ERR_INVALID, "owner_id", "must be a UUID");
 	const char *rf, *rr;
@@ -333,17 +333,17 @@ static int control_create(struct req *r, struct resp *resp, struct err *e)
 	json_t *b;
 	char *reqs, *risks;
 	if (req_body_object(r, &b, e) || jv_check(b, create_fields, e) ||
-		check_links(r, b, &reqs, &risks, e))
+	        check_links(r, b, &reqs, &risks, e))
 		return -1;
 	const char *p[] = {jv_str(b, "ref"), jv_str(b, "title"), jv_str(b, "description"),
-		jv_str(b, "owner_id"), jv_str(b, "status"), jv_str(b, "review_date")};
+	        jv_str(b, "owner_id"), jv_str(b, "status"), jv_str(b, "review_date")};
 	PGresult *ins = db_execv(r->db, r->arena, e, insert_sql, 6, p);
 	if (!ins)
 		return -1;
 	const char *id = PQgetvalue(ins, 0, 0);
 	json_t *c;
 	if (write_links(r, id, reqs, risks, e) || !(c = load(r, id, resp, e)) ||
-		audit_record(r, "control.create", "control", id, NULL, c, e))
+	        audit_record(r, "control.create", "control", id, NULL, c, e))
 		return -1;
 	resp->status = 201;
 	resp->location = arena_printf(r->arena, "/v1/controls/%s", id);
@@ -358,7 +358,7 @@ static int control_update(struct req *r, struct resp *resp, struct err *e)
 	long version;
 	char *reqs, *risks;
 	if (req_param_uuid(r, "id", &id, e) || req_body_object(r, &b, e) ||
-		jv_check(b, update_fields, e) || req_if_match(r, &version, e))
+	        jv_check(b, update_fields, e) || req_if_match(r, &version, e))
 		return -1;
 	json_t *before = load(r, id, NULL, e);
 	if (!before || check_links(r, b, &reqs, &risks, e))
@@ -366,19 +366,19 @@ static int control_update(struct req *r, struct resp *resp, struct err *e)
 	char vbuf[24];
 	snprintf(vbuf, sizeof vbuf, "%ld", version);
 	const char *p[] = {id, vbuf, jv_str(b, "ref"), jv_str(b, "title"), jv_str(b, "description"),
-		json_object_get(b, "owner_id") ? "true" : "false", jv_str(b, "owner_id"),
-		jv_str(b, "status"), json_object_get(b, "review_date") ? "true" : "false",
-		jv_str(b, "review_date")};
+	        json_object_get(b, "owner_id") ? "true" : "false", jv_str(b, "owner_id"),
+	        jv_str(b, "status"), json_object_get(b, "review_date") ? "true" : "false",
+	        jv_str(b, "review_date")};
 	PGresult *u = db_execv(r->db, r->arena, e, update_sql, 10, p);
 	if (!u)
 		return -1;
 	if (PQntuples(u) == 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the control was changed by someone else (current version %lld)",
-			(long long)json_integer_value(json_object_get(before, "version")));
+		        "the control was changed by someone else (current version %lld)",
+		        (long long)json_integer_value(json_object_get(before, "version")));
 	json_t *after;
 	if (write_links(r, id, reqs, risks, e) || !(after = load(r, id, resp, e)) ||
-		audit_record(r, "control.update", "control", id, before, after, e))
+	        audit_record(r, "control.update", "control", id, before, after, e))
 		return -1;
 	resp->body = json_incref(after);
 	return 0;
@@ -400,8 +400,8 @@ static int control_delete(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (strcmp(PQcmdTuples(d), "1") != 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the control was changed by someone else (current version %lld)",
-			(long long)json_integer_value(json_object_get(before, "version")));
+		        "the control was changed by someone else (current version %lld)",
+		        (long long)json_integer_value(json_object_get(before, "version")));
 	if (audit_record(r, "control.delete", "control", id, before, NULL, e))
 		return -1;
 	resp->status = 204;
@@ -411,51 +411,51 @@ static int control_delete(struct req *r, struct resp *resp, struct err *e)
 /* ------------------------------------------------------------- starter set */
 
 static const char select_frameworks_sql[] =
-	"INSERT INTO tenant_frameworks AS tf (tenant_id, framework_id, catalog_version, selected)"
-	" SELECT app_tenant(), f.id, f.catalog_version, true FROM catalog_frameworks f"
-	" WHERE f.id IN (SELECT jsonb_array_elements_text($1::jsonb))"
-	" ON CONFLICT (tenant_id, framework_id) DO UPDATE SET selected = true, updated_at = now()"
-	" WHERE NOT tf.selected RETURNING framework_id";
+        "INSERT INTO tenant_frameworks AS tf (tenant_id, framework_id, catalog_version, selected)"
+        " SELECT app_tenant(), f.id, f.catalog_version, true FROM catalog_frameworks f"
+        " WHERE f.id IN (SELECT jsonb_array_elements_text($1::jsonb))"
+        " ON CONFLICT (tenant_id, framework_id) DO UPDATE SET selected = true, updated_at = now()"
+        " WHERE NOT tf.selected RETURNING framework_id";
 static const char starter_requirements_sql[] =
-	"SELECT coalesce(jsonb_agg(jsonb_build_object('framework_id', r.framework_id, 'ref', r.ref,"
-	" 'kind', r.kind, 'title', r.title, 'actionable', r.actionable, 'framework_name', f.name)"
-	" ORDER BY r.framework_id, r.seq), '[]')"
-	" FROM catalog_requirements r JOIN catalog_frameworks f ON f.id = r.framework_id"
-	" WHERE r.framework_id IN (SELECT jsonb_array_elements_text($1::jsonb))"
-	"   AND r.catalog_version = catalog_version_for(r.framework_id) AND r.actionable";
+        "SELECT coalesce(jsonb_agg(jsonb_build_object('framework_id', r.framework_id, 'ref', r.ref,"
+        " 'kind', r.kind, 'title', r.title, 'actionable', r.actionable, 'framework_name', f.name)"
+        " ORDER BY r.framework_id, r.seq), '[]')"
+        " FROM catalog_requirements r JOIN catalog_frameworks f ON f.id = r.framework_id"
+        " WHERE r.framework_id IN (SELECT jsonb_array_elements_text($1::jsonb))"
+        "   AND r.catalog_version = catalog_version_for(r.framework_id) AND r.actionable";
 /* relations whose two ends are at the tenant's catalog versions */
 static const char starter_relations_sql[] =
-	"SELECT coalesce(jsonb_agg(jsonb_build_object('from_framework', x.from_framework,"
-	" 'from_ref', x.from_ref, 'relation', x.relation, 'to_framework', x.to_framework,"
-	" 'to_ref', x.to_ref, 'rationale', x.rationale) ORDER BY x.catalog_version, x.seq), '[]')"
-	" FROM catalog_relations x WHERE x.to_ref IS NOT NULL"
-	"   AND x.catalog_version = catalog_version_for(x.from_framework)"
-	"   AND x.catalog_version = catalog_version_for(x.to_framework)";
+        "SELECT coalesce(jsonb_agg(jsonb_build_object('from_framework', x.from_framework,"
+        " 'from_ref', x.from_ref, 'relation', x.relation, 'to_framework', x.to_framework,"
+        " 'to_ref', x.to_ref, 'rationale', x.rationale) ORDER BY x.catalog_version, x.seq), '[]')"
+        " FROM catalog_relations x WHERE x.to_ref IS NOT NULL"
+        "   AND x.catalog_version = catalog_version_for(x.from_framework)"
+        "   AND x.catalog_version = catalog_version_for(x.to_framework)";
 static const char starter_existing_sql[] =
-	"SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'ref', c.ref, 'starter_key',"
-	" c.starter_key, 'requirements', (SELECT coalesce(jsonb_agg(cr.framework_id || ':' ||"
-	" cr.ref), '[]') FROM control_requirements cr WHERE cr.control_id = c.id)) ORDER BY c.ref),"
-	" '[]') FROM controls c";
+        "SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'ref', c.ref, 'starter_key',"
+        " c.starter_key, 'requirements', (SELECT coalesce(jsonb_agg(cr.framework_id || ':' ||"
+        " cr.ref), '[]') FROM control_requirements cr WHERE cr.control_id = c.id)) ORDER BY c.ref),"
+        " '[]') FROM controls c";
 static const char starter_frameworks_sql[] =
-	"SELECT coalesce(jsonb_object_agg(f.id, jsonb_build_object('name', f.name,"
-	" 'catalog_version', catalog_version_for(f.id))), '{}') FROM catalog_frameworks f";
+        "SELECT coalesce(jsonb_object_agg(f.id, jsonb_build_object('name', f.name,"
+        " 'catalog_version', catalog_version_for(f.id))), '{}') FROM catalog_frameworks f";
 /* new controls: [{key, ref, title, description}] -> [{id, key}] */
 static const char starter_create_sql[] =
-	"INSERT INTO controls (tenant_id, ref, title, description, starter_key)"
-	" SELECT app_tenant(), x.ref, x.title, x.description, x.key"
-	" FROM jsonb_to_recordset($1::jsonb) AS x(key text, ref text, title text, description text)"
-	" RETURNING jsonb_build_object('id', id, 'key', starter_key)";
+        "INSERT INTO controls (tenant_id, ref, title, description, starter_key)"
+        " SELECT app_tenant(), x.ref, x.title, x.description, x.key"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(key text, ref text, title text, description text)"
+        " RETURNING jsonb_build_object('id', id, 'key', starter_key)";
 /* links: [{control_id, framework_id, ref, basis}] */
 static const char starter_link_sql[] =
-	"INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref, basis)"
-	" SELECT app_tenant(), x.control_id, x.framework_id, x.ref, x.basis"
-	" FROM jsonb_to_recordset($1::jsonb) AS x(control_id uuid, framework_id text, ref text,"
-	" basis text) ON CONFLICT DO NOTHING";
+        "INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref, basis)"
+        " SELECT app_tenant(), x.control_id, x.framework_id, x.ref, x.basis"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(control_id uuid, framework_id text, ref text,"
+        " basis text) ON CONFLICT DO NOTHING";
 static const char starter_bump_sql[] =
-	"UPDATE controls SET version = version + 1, updated_at = now()"
-	" WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)";
+        "UPDATE controls SET version = version + 1, updated_at = now()"
+        " WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)";
 static const char taken_refs_sql[] =
-	"SELECT coalesce(jsonb_object_agg(ref, true), '{}') FROM controls";
+        "SELECT coalesce(jsonb_object_agg(ref, true), '{}') FROM controls";
 
 /* Why a member is in its control, stored with the link and shown in the description. */
 static char *basis_text(struct arena *a, const json_t *group, const json_t *m)
@@ -464,7 +464,7 @@ static char *basis_text(struct arena *a, const json_t *group, const json_t *m)
 	if (strcmp(rel, "anchor") == 0)
 		return arena_strdup(a, "anchor of this starter control");
 	return arena_printf(a, "%s %s: %s", rel, json_string_value(json_object_get(group, "key")),
-		json_string_value(json_object_get(m, "rationale")));
+	        json_string_value(json_object_get(m, "rationale")));
 }
 
 static char *describe(struct arena *a, const json_t *group, const json_t *fws)
@@ -472,21 +472,21 @@ static char *describe(struct arena *a, const json_t *group, const json_t *fws)
 	size_t n = 0, cap = 1024;
 	char *buf = xmalloc(cap);
 	n = (size_t)snprintf(buf, cap,
-		"Generated from the Concord catalog as one control for requirements that the"
-		" crosswalk says are equal or overlap. It serves:\n");
+	        "Generated from the Concord catalog as one control for requirements that the"
+	        " crosswalk says are equal or overlap. It serves:\n");
 	size_t i;
 	json_t *m;
 	json_array_foreach(json_object_get(group, "members"), i, m)
 	{
 		const char *fw = json_string_value(json_object_get(m, "framework_id"));
 		const char *name =
-			json_string_value(json_object_get(json_object_get(fws, fw), "name"));
+		        json_string_value(json_object_get(json_object_get(fws, fw), "name"));
 		const char *rel = json_string_value(json_object_get(m, "relation"));
 		char *line = arena_printf(a, "- %s %s %s%s%s%s\n", name ? name : fw,
-			json_string_value(json_object_get(m, "ref")),
-			json_string_value(json_object_get(m, "title")),
-			strcmp(rel, "anchor") ? " (" : "", strcmp(rel, "anchor") ? rel : "",
-			strcmp(rel, "anchor") ? ")" : "");
+		        json_string_value(json_object_get(m, "ref")),
+		        json_string_value(json_object_get(m, "title")),
+		        strcmp(rel, "anchor") ? " (" : "", strcmp(rel, "anchor") ? rel : "",
+		        strcmp(rel, "anchor") ? ")" : "");
 		size_t l = strlen(line);
 		if (n + l + 1 > cap)
 			buf = xrealloc(buf, cap = (n + l + 1) * 2);
@@ -503,14 +503,14 @@ static char *describe(struct arena *a, const json_t *group, const json_t *fws)
 }
 
 static void add_links(json_t *links, const char *control_id, const json_t *group,
-	const json_t *members, struct arena *a)
+        const json_t *members, struct arena *a)
 {
 	size_t i;
 	json_t *m;
 	json_array_foreach(members, i, m) json_array_append_new(
-		links, json_pack("{s:s, s:O, s:O, s:s}", "control_id", control_id, "framework_id",
-			       json_object_get(m, "framework_id"), "ref", json_object_get(m, "ref"),
-			       "basis", basis_text(a, group, m)));
+	        links, json_pack("{s:s, s:O, s:O, s:s}", "control_id", control_id, "framework_id",
+	                       json_object_get(m, "framework_id"), "ref", json_object_get(m, "ref"),
+	                       "basis", basis_text(a, group, m)));
 }
 
 static int starter_generate(struct req *r, struct resp *resp, struct err *e)
@@ -542,7 +542,7 @@ static int starter_generate(struct req *r, struct resp *resp, struct err *e)
 	json_t *reqs = db_json_row(r, e, "requirements", starter_requirements_sql, 1, sp);
 	json_t *rels = reqs ? db_json_row(r, e, "relations", starter_relations_sql, 0, NULL) : NULL;
 	json_t *existing =
-		rels ? db_json_row(r, e, "controls", starter_existing_sql, 0, NULL) : NULL;
+	        rels ? db_json_row(r, e, "controls", starter_existing_sql, 0, NULL) : NULL;
 	json_t *taken = existing ? db_json_row(r, e, "controls", taken_refs_sql, 0, NULL) : NULL;
 	if (!taken)
 		return -1;
@@ -560,8 +560,8 @@ static int starter_generate(struct req *r, struct resp *resp, struct err *e)
 			ref = arena_printf(r->arena, "%.36s #%d", key, n);
 		json_object_set_new(taken, ref, json_true());
 		json_array_append_new(rows, json_pack("{s:s, s:s, s:O, s:s}", "key", key, "ref",
-						    ref, "title", json_object_get(g, "title"),
-						    "description", describe(r->arena, g, fws)));
+		                                    ref, "title", json_object_get(g, "title"),
+		                                    "description", describe(r->arena, g, fws)));
 	}
 	json_t *links = arena_json(r->arena, json_array());
 	json_t *created = arena_json(r->arena, json_object()); /* key -> id */
@@ -574,13 +574,13 @@ static int starter_generate(struct req *r, struct resp *resp, struct err *e)
 		for (int k = 0; k < PQntuples(c); k++) {
 			json_t *x = db_json(r->arena, c, k, 0);
 			json_object_set(created, json_string_value(json_object_get(x, "key")),
-				json_object_get(x, "id"));
+			        json_object_get(x, "id"));
 		}
 	}
 	json_array_foreach(json_object_get(plan, "create"), i, g)
 	{
 		const char *id = json_string_value(
-			json_object_get(created, json_string_value(json_object_get(g, "key"))));
+		        json_object_get(created, json_string_value(json_object_get(g, "key"))));
 		add_links(links, id, g, json_object_get(g, "members"), r->arena);
 	}
 	json_t *extended_ids = arena_json(r->arena, json_array());
@@ -609,26 +609,26 @@ static int starter_generate(struct req *r, struct resp *resp, struct err *e)
 	bool changed = json_array_size(rows) || json_array_size(extended_ids) || PQntuples(newly);
 	json_t *made = json_array();
 	json_array_foreach(rows, i, g) json_array_append_new(made,
-		json_pack("{s:O, s:O, s:O}", "id",
-			json_object_get(created, json_string_value(json_object_get(g, "key"))),
-			"ref", json_object_get(g, "ref"), "key", json_object_get(g, "key")));
+	        json_pack("{s:O, s:O, s:O}", "id",
+	                json_object_get(created, json_string_value(json_object_get(g, "key"))),
+	                "ref", json_object_get(g, "ref"), "key", json_object_get(g, "key")));
 	json_t *info = json_pack("{s:O, s:o, s:O, s:O}", "frameworks", sel, "created", made,
-		"extended", json_object_get(plan, "extend"), "links", links);
+	        "extended", json_object_get(plan, "extend"), "links", links);
 	int rc = changed ? audit_record(r, "control.starter", "control", NULL, NULL, info, e) : 0;
 	json_decref(info);
 	if (rc)
 		return -1;
 	json_t *out_made = json_array();
 	json_array_foreach(rows, i, g) json_array_append_new(out_made,
-		json_pack("{s:O, s:O, s:O, s:O}", "id",
-			json_object_get(created, json_string_value(json_object_get(g, "key"))),
-			"ref", json_object_get(g, "ref"), "title", json_object_get(g, "title"),
-			"starter_key", json_object_get(g, "key")));
+	        json_pack("{s:O, s:O, s:O, s:O}", "id",
+	                json_object_get(created, json_string_value(json_object_get(g, "key"))),
+	                "ref", json_object_get(g, "ref"), "title", json_object_get(g, "title"),
+	                "starter_key", json_object_get(g, "key")));
 	resp->body = json_pack("{s:O, s:i, s:i, s:O, s:O, s:o, s:O}", "frameworks", sel, "groups",
-		(int)json_array_size(groups), "links_added", (int)json_array_size(links),
-		"unchanged", json_object_get(plan, "unchanged"), "already_covered",
-		json_object_get(plan, "already_covered"), "created", out_made, "extended",
-		json_object_get(plan, "extend"));
+	        (int)json_array_size(groups), "links_added", (int)json_array_size(links),
+	        "unchanged", json_object_get(plan, "unchanged"), "already_covered",
+	        json_object_get(plan, "already_covered"), "created", out_made, "extended",
+	        json_object_get(plan, "extend"));
 	return 0;
 }
 
@@ -676,20 +676,20 @@ static int starter_generate(struct req *r, struct resp *resp, struct err *e)
 	"   ) AS j FROM st GROUP BY framework_id)"
 
 static const char coverage_all_sql[] = COVERAGE_CTE
-	" SELECT coalesce(jsonb_agg(sm.j || jsonb_build_object('name', f.name,"
-	" 'catalog_version', catalog_version_for(f.id)) ORDER BY sm.framework_id), '[]')"
-	" FROM sm JOIN catalog_frameworks f ON f.id = sm.framework_id";
+        " SELECT coalesce(jsonb_agg(sm.j || jsonb_build_object('name', f.name,"
+        " 'catalog_version', catalog_version_for(f.id)) ORDER BY sm.framework_id), '[]')"
+        " FROM sm JOIN catalog_frameworks f ON f.id = sm.framework_id";
 static const char coverage_one_sql[] = COVERAGE_CTE
-	" SELECT jsonb_build_object('summary', (SELECT j FROM sm),"
-	" 'items', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', framework_id || ':' || ref,"
-	"   'ref', ref, 'kind', kind, 'title', title, 'seq', seq, 'status', status,"
-	"   'percent_implemented', pct, 'controls', controls) ORDER BY seq), '[]')"
-	"   FROM (SELECT * FROM st WHERE ($2::text IS NULL OR status = $2)"
-	"     AND ($3::int IS NULL OR seq > $3::int) ORDER BY seq LIMIT $4) x))";
+        " SELECT jsonb_build_object('summary', (SELECT j FROM sm),"
+        " 'items', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', framework_id || ':' || ref,"
+        "   'ref', ref, 'kind', kind, 'title', title, 'seq', seq, 'status', status,"
+        "   'percent_implemented', pct, 'controls', controls) ORDER BY seq), '[]')"
+        "   FROM (SELECT * FROM st WHERE ($2::text IS NULL OR status = $2)"
+        "     AND ($3::int IS NULL OR seq > $3::int) ORDER BY seq LIMIT $4) x))";
 static const char framework_exists_sql[] = "SELECT 1 FROM catalog_frameworks WHERE id = $1";
 
 static const char *const coverage_statuses[] = {
-	"not_covered", "not_applicable", "implemented", "partially_implemented", "planned", NULL};
+        "not_covered", "not_applicable", "implemented", "partially_implemented", "planned", NULL};
 static const char *const coverage_query[] = {"limit", "status", NULL};
 
 static int coverage_all(struct req *r, struct resp *resp, struct err *e)
@@ -713,8 +713,8 @@ static int coverage_framework(struct req *r, struct resp *resp, struct err *e)
 		ok |= strcmp(*s, status) == 0;
 	if (!ok)
 		return err_set(e, ERR_INVALID, "status",
-			"must be not_covered, not_applicable, implemented, partially_implemented "
-			"or planned");
+		        "must be not_covered, not_applicable, implemented, partially_implemented "
+		        "or planned");
 	PGresult *x = db_exec(r->db, r->arena, e, framework_exists_sql, 1, fw);
 	if (!x)
 		return -1;
@@ -735,24 +735,24 @@ static int coverage_framework(struct req *r, struct resp *resp, struct err *e)
 }
 
 const struct route control_routes[] = {
-	{"GET", "/v1/controls", control_list, "controls:read", 0,
-		"List the control library (filter by status, owner, framework or requirement)",
-		list_query},
-	{"POST", "/v1/controls", control_create, "controls:write", 0,
-		"Create a control linked to catalog requirements and risks"},
-	{"POST", "/v1/controls/starter", starter_generate, "controls:write", 0,
-		"Generate the starter control set for the selected frameworks (idempotent)"},
-	{"GET", "/v1/controls/{id}", control_get, "controls:read", 0,
-		"Get a control with the requirements it serves and the risks relying on it"},
-	{"PATCH", "/v1/controls/{id}", control_update, "controls:write", 0,
-		"Update a control and replace its requirement or risk links (If-Match required)"},
-	{"DELETE", "/v1/controls/{id}", control_delete, "controls:write", 0,
-		"Delete a control and its links (If-Match required)"},
-	{"GET", "/v1/coverage", coverage_all, "controls:read", 0,
-		"Coverage of every framework by the control library, computed in SQL"},
-	{"GET", "/v1/coverage/{framework}", coverage_framework, "controls:read", 0,
-		"Coverage of each requirement of a framework: controls, status, percent "
-		"implemented",
-		coverage_query},
-	{NULL},
+        {"GET", "/v1/controls", control_list, "controls:read", 0,
+                "List the control library (filter by status, owner, framework or requirement)",
+                list_query},
+        {"POST", "/v1/controls", control_create, "controls:write", 0,
+                "Create a control linked to catalog requirements and risks"},
+        {"POST", "/v1/controls/starter", starter_generate, "controls:write", 0,
+                "Generate the starter control set for the selected frameworks (idempotent)"},
+        {"GET", "/v1/controls/{id}", control_get, "controls:read", 0,
+                "Get a control with the requirements it serves and the risks relying on it"},
+        {"PATCH", "/v1/controls/{id}", control_update, "controls:write", 0,
+                "Update a control and replace its requirement or risk links (If-Match required)"},
+        {"DELETE", "/v1/controls/{id}", control_delete, "controls:write", 0,
+                "Delete a control and its links (If-Match required)"},
+        {"GET", "/v1/coverage", coverage_all, "controls:read", 0,
+                "Coverage of every framework by the control library, computed in SQL"},
+        {"GET", "/v1/coverage/{framework}", coverage_framework, "controls:read", 0,
+                "Coverage of each requirement of a framework: controls, status, percent "
+                "implemented",
+                coverage_query},
+        {NULL},
 };

@@ -54,7 +54,7 @@ json_t *api_openapi_build(const char *root)
 	while ((de = readdir(d)) && n < 256) {
 		size_t len = strlen(de->d_name);
 		if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0 &&
-			strcmp(de->d_name, "base.json") != 0)
+		        strcmp(de->d_name, "base.json") != 0)
 			names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
@@ -129,8 +129,9 @@ static int readyz(struct req *r, struct resp *resp, struct err *e)
 		redis_ok = rep && rep->type == REDIS_REPLY_STATUS;
 	}
 	resp->status = db_ok && redis_ok ? 200 : 503;
-	resp->body = json_pack("{s:s, s:{s:s, s:s}}", "status", resp->status == 200 ? "ready" : "not ready",
-		"checks", "database", db_ok ? "ok" : "down", "redis", redis_ok ? "ok" : "down");
+	resp->body = json_pack("{s:s, s:{s:s, s:s}}", "status",
+	        resp->status == 200 ? "ready" : "not ready", "checks", "database",
+	        db_ok ? "ok" : "down", "redis", redis_ok ? "ok" : "down");
 	return 0;
 }
 
@@ -145,12 +146,13 @@ static int openapi(struct req *r, struct resp *resp, struct err *e)
 }
 
 const struct route health_routes[] = {
-	{"GET", "/healthz", healthz, NULL, ROUTE_PUBLIC | ROUTE_NO_TX, "Liveness: the process serves HTTP"},
-	{"GET", "/readyz", readyz, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
-		"Readiness: PostgreSQL and Redis are reachable"},
-	{"GET", "/metrics", metrics_render, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
-		"Prometheus metrics: requests by route and status, latencies, jobs by state"},
-	{"GET", "/v1/openapi.json", openapi, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
-		"This API's OpenAPI 3.1 description"},
-	{NULL},
+        {"GET", "/healthz", healthz, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
+                "Liveness: the process serves HTTP"},
+        {"GET", "/readyz", readyz, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
+                "Readiness: PostgreSQL and Redis are reachable"},
+        {"GET", "/metrics", metrics_render, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
+                "Prometheus metrics: requests by route and status, latencies, jobs by state"},
+        {"GET", "/v1/openapi.json", openapi, NULL, ROUTE_PUBLIC | ROUTE_NO_TX,
+                "This API's OpenAPI 3.1 description"},
+        {NULL},
 };

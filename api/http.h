@@ -45,11 +45,11 @@ enum principal_kind { PRINCIPAL_NONE, PRINCIPAL_USER, PRINCIPAL_SERVICE };
 
 struct principal {
 	enum principal_kind kind;
-	char user_id[37];         /* user id, or the service account id */
-	char home_tenant[37];     /* tenant the account belongs to */
-	char session_id[37];      /* refresh-token family of a JWT session, "" otherwise */
-	char role[32];            /* role in the request's tenant */
-	char tenant_kind[16];     /* "operator" or "client" */
+	char user_id[37];          /* user id, or the service account id */
+	char home_tenant[37];      /* tenant the account belongs to */
+	char session_id[37];       /* refresh-token family of a JWT session, "" otherwise */
+	char role[32];             /* role in the request's tenant */
+	char tenant_kind[16];      /* "operator" or "client" */
 	const char *const *scopes; /* API-token scopes (NULL = all permitted by role) */
 	int nscopes;
 	bool via_api_token;
@@ -66,7 +66,7 @@ struct req {
 	int nparams;
 	const char *body_raw; /* NUL-terminated copy of the body, or NULL */
 	size_t body_len;
-	json_t *body;         /* parsed JSON body (borrowed, owned by the arena), or NULL */
+	json_t *body; /* parsed JSON body (borrowed, owned by the arena), or NULL */
 	const char *request_id;
 	const char *client_ip;
 	struct principal who;
@@ -80,12 +80,12 @@ struct req {
 };
 
 struct resp {
-	int status;          /* default 200; 201 for created */
-	json_t *body;        /* stolen by the server */
-	const char *raw;     /* or a raw body (arena memory) with raw_len and content_type */
+	int status;      /* default 200; 201 for created */
+	json_t *body;    /* stolen by the server */
+	const char *raw; /* or a raw body (arena memory) with raw_len and content_type */
 	size_t raw_len;
 	const char *content_type;
-	const char *etag;    /* version number text; sent as "<n>" */
+	const char *etag; /* version number text; sent as "<n>" */
 	const char *location;
 	const char *extra_header_name[4];
 	const char *extra_header_value[4];
@@ -95,11 +95,11 @@ typedef int (*handler_fn)(struct req *r, struct resp *resp, struct err *e);
 
 struct route {
 	const char *method;
-	const char *pattern;  /* "/v1/tenants/{id}": {name} segments bind r->params */
+	const char *pattern; /* "/v1/tenants/{id}": {name} segments bind r->params */
 	handler_fn handler;
-	const char *perm;     /* "resource:action" checked against the role matrix; NULL = any member */
+	const char *perm; /* "resource:action" checked against the role matrix; NULL = any member */
 	unsigned flags;
-	const char *summary;  /* one line, mirrored in the OpenAPI document */
+	const char *summary;      /* one line, mirrored in the OpenAPI document */
 	const char *const *query; /* accepted query parameters (NULL = none); others -> 400 */
 };
 
@@ -125,28 +125,29 @@ int req_set_tenant(struct req *r, const char *tenant_id, struct err *e);
 void req_after_commit(struct req *r, void (*fn)(struct req *, void *), void *arg);
 
 /* Record an audit event in the request transaction (before/after borrowed, may be NULL). */
-int audit_record(struct req *r, const char *action, const char *entity_type,
-	const char *entity_id, json_t *before, json_t *after, struct err *e);
+int audit_record(struct req *r, const char *action, const char *entity_type, const char *entity_id,
+        json_t *before, json_t *after, struct err *e);
 
 /* Cursor pagination. page_begin parses ?limit (1..200, default 50) and ?cursor (opaque;
  * decodes to a JSON array of the last row's sort values, or NULL when absent). */
 struct page {
 	int limit;
-	json_t *after;   /* borrowed (arena) JSON array, or NULL for the first page */
-	char limit_plus_one[16]; /* SQL parameter: fetch one more row to know if there is a next page */
+	json_t *after; /* borrowed (arena) JSON array, or NULL for the first page */
+	char limit_plus_one
+	        [16]; /* SQL parameter: fetch one more row to know if there is a next page */
 };
 int page_begin(struct req *r, struct page *p, struct err *e);
 /* The n-th element of the cursor as text (SQL parameter), or NULL on the first page. */
 const char *page_after(const struct page *p, int i);
 /* Build {"items": items, "next": cursor|null}. items is stolen. If it holds limit+1 rows
  * the extra row is dropped and the cursor made from the listed keys of the last kept row. */
-json_t *page_result(struct req *r, const struct page *p, json_t *items,
-	const char *const *cursor_keys);
+json_t *page_result(
+        struct req *r, const struct page *p, json_t *items, const char *const *cursor_keys);
 
 /* Run a query whose single row, single column is json/jsonb text; parse it. NULL + e on
  * failure; ERR_NOT_FOUND with `what` when no row. */
 json_t *db_json_row(struct req *r, struct err *e, const char *what, const char *sql, int n,
-	const char *const *params);
+        const char *const *params);
 
 /* Registered route tables (routes.c). */
 extern const struct route *const route_tables[];

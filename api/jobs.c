@@ -34,41 +34,41 @@
 /* ----------------------------------------------------------------- SQL */
 
 static const char job_list_sql[] =
-	"SELECT coalesce(jsonb_agg(x ORDER BY (x->>'created_at')::timestamptz DESC,"
-	" (x->>'id')::uuid DESC), '[]') FROM ("
-	" SELECT " Q_JOB_JSON " AS x FROM jobs j"
-	" WHERE ($1::text IS NULL OR j.state = $1) AND ($2::text IS NULL OR j.type = $2)"
-	"   AND ($3::timestamptz IS NULL OR (j.created_at, j.id) < ($3::timestamptz, $4::uuid))"
-	" ORDER BY j.created_at DESC, j.id DESC LIMIT $5) s";
+        "SELECT coalesce(jsonb_agg(x ORDER BY (x->>'created_at')::timestamptz DESC,"
+        " (x->>'id')::uuid DESC), '[]') FROM ("
+        " SELECT " Q_JOB_JSON " AS x FROM jobs j"
+        " WHERE ($1::text IS NULL OR j.state = $1) AND ($2::text IS NULL OR j.type = $2)"
+        "   AND ($3::timestamptz IS NULL OR (j.created_at, j.id) < ($3::timestamptz, $4::uuid))"
+        " ORDER BY j.created_at DESC, j.id DESC LIMIT $5) s";
 static const char job_get_sql[] = "SELECT " Q_JOB_JSON " FROM jobs j WHERE j.id = $1";
 static const char job_detail_sql[] =
-	"SELECT " Q_JOB_JSON " || jsonb_build_object('attempt_log', coalesce((SELECT"
-	" jsonb_agg(jsonb_build_object('seq', a.seq, 'attempt', a.attempt, 'worker_id',"
-	" a.worker_id, 'started_at', a.started_at, 'finished_at', a.finished_at, 'outcome',"
-	" a.outcome, 'error', a.error, 'retry_at', a.retry_at) ORDER BY a.seq)"
-	" FROM job_attempts a WHERE a.tenant_id = j.tenant_id AND a.job_id = j.id), '[]'))"
-	" FROM jobs j WHERE j.id = $1";
+        "SELECT " Q_JOB_JSON " || jsonb_build_object('attempt_log', coalesce((SELECT"
+        " jsonb_agg(jsonb_build_object('seq', a.seq, 'attempt', a.attempt, 'worker_id',"
+        " a.worker_id, 'started_at', a.started_at, 'finished_at', a.finished_at, 'outcome',"
+        " a.outcome, 'error', a.error, 'retry_at', a.retry_at) ORDER BY a.seq)"
+        " FROM job_attempts a WHERE a.tenant_id = j.tenant_id AND a.job_id = j.id), '[]'))"
+        " FROM jobs j WHERE j.id = $1";
 static const char job_retry_sql[] =
-	"UPDATE jobs j SET state = 'queued', attempts = 0, run_at = now(), error = NULL,"
-	" result = NULL, finished_at = NULL, locked_by = NULL, locked_at = NULL,"
-	" updated_at = now() WHERE j.id = $1 AND j.state IN ('failed', 'dead')"
-	" RETURNING " Q_JOB_JSON;
+        "UPDATE jobs j SET state = 'queued', attempts = 0, run_at = now(), error = NULL,"
+        " result = NULL, finished_at = NULL, locked_by = NULL, locked_at = NULL,"
+        " updated_at = now() WHERE j.id = $1 AND j.state IN ('failed', 'dead')"
+        " RETURNING " Q_JOB_JSON;
 
 static const char artifact_list_sql[] =
-	"SELECT coalesce(jsonb_agg(x ORDER BY x->>'name', (x->>'id')::uuid), '[]') FROM ("
-	" SELECT jsonb_build_object('id', a.id, 'job_id', a.job_id, 'name', a.name,"
-	" 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256, 'created_at',"
-	" a.created_at, 'href', '/v1/artifacts/' || a.id) AS x FROM artifacts a"
-	" WHERE a.job_id = $1 AND ($2::text IS NULL OR (a.name, a.id) > ($2, $3::uuid))"
-	" ORDER BY a.name, a.id LIMIT $4) s";
+        "SELECT coalesce(jsonb_agg(x ORDER BY x->>'name', (x->>'id')::uuid), '[]') FROM ("
+        " SELECT jsonb_build_object('id', a.id, 'job_id', a.job_id, 'name', a.name,"
+        " 'content_type', a.content_type, 'size', a.size, 'sha256', a.sha256, 'created_at',"
+        " a.created_at, 'href', '/v1/artifacts/' || a.id) AS x FROM artifacts a"
+        " WHERE a.job_id = $1 AND ($2::text IS NULL OR (a.name, a.id) > ($2, $3::uuid))"
+        " ORDER BY a.name, a.id LIMIT $4) s";
 static const char artifact_get_sql[] =
-	"SELECT a.name, a.content_type, a.sha256, a.data, coalesce(j.type, '') FROM artifacts a"
-	" LEFT JOIN jobs j ON j.tenant_id = a.tenant_id AND j.id = a.job_id WHERE a.id = $1";
+        "SELECT a.name, a.content_type, a.sha256, a.data, coalesce(j.type, '') FROM artifacts a"
+        " LEFT JOIN jobs j ON j.tenant_id = a.tenant_id AND j.id = a.job_id WHERE a.id = $1";
 
 static const char export_target_sql[] =
-	"SELECT t.kind, t.parent_id, t.status FROM tenants t WHERE t.id = $1";
+        "SELECT t.kind, t.parent_id, t.status FROM tenants t WHERE t.id = $1";
 
-#define SCHEDULE_JSON                                                                      \
+#define SCHEDULE_JSON                                                                              \
 	"jsonb_build_object('id', s.id, 'job_type', s.job_type, 'cron', s.cron, 'payload',   \
 	s.payload, 'enabled', s.enabled, 'next_run_at', s.next_run_at, 'last_run_at',         \
 	s.last_run_at, 'version', s.version, 'created_at', s.created_at, 'updated_at',        \
@@ -76,30 +76,29 @@ static const char export_target_sql[] =
 
 static const char now_sql[] = "SELECT floor(extract(epoch FROM now()))::bigint";
 static const char sched_list_sql[] =
-	"SELECT coalesce(jsonb_agg(x ORDER BY (x->>'created_at')::timestamptz, (x->>'id')::uuid),"
-	" '[]') FROM (SELECT " SCHEDULE_JSON " AS x FROM schedules s"
-	" WHERE ($1::text IS NULL OR s.job_type = $1) AND ($2::boolean IS NULL OR s.enabled = $2)"
-	"   AND ($3::timestamptz IS NULL OR (s.created_at, s.id) > ($3::timestamptz, $4::uuid))"
-	" ORDER BY s.created_at, s.id LIMIT $5) q";
+        "SELECT coalesce(jsonb_agg(x ORDER BY (x->>'created_at')::timestamptz, (x->>'id')::uuid),"
+        " '[]') FROM (SELECT " SCHEDULE_JSON " AS x FROM schedules s"
+        " WHERE ($1::text IS NULL OR s.job_type = $1) AND ($2::boolean IS NULL OR s.enabled = $2)"
+        "   AND ($3::timestamptz IS NULL OR (s.created_at, s.id) > ($3::timestamptz, $4::uuid))"
+        " ORDER BY s.created_at, s.id LIMIT $5) q";
 static const char sched_get_sql[] = "SELECT " SCHEDULE_JSON " FROM schedules s WHERE s.id = $1";
 static const char sched_insert_sql[] =
-	"INSERT INTO schedules AS s (tenant_id, job_type, cron, payload, enabled, next_run_at)"
-	" VALUES (app_tenant(), $1, $2, coalesce($3::jsonb, '{}'), coalesce($4::boolean, true),"
-	" to_timestamp($5::bigint)) RETURNING " SCHEDULE_JSON;
+        "INSERT INTO schedules AS s (tenant_id, job_type, cron, payload, enabled, next_run_at)"
+        " VALUES (app_tenant(), $1, $2, coalesce($3::jsonb, '{}'), coalesce($4::boolean, true),"
+        " to_timestamp($5::bigint)) RETURNING " SCHEDULE_JSON;
 static const char sched_update_sql[] =
-	"UPDATE schedules AS s SET job_type = $3, cron = $4,"
-	" payload = coalesce($5::jsonb, payload), enabled = $6::boolean,"
-	" next_run_at = coalesce(to_timestamp($7::bigint), next_run_at),"
-	" version = version + 1, updated_at = now() WHERE s.id = $1 AND s.version = $2::int"
-	" RETURNING " SCHEDULE_JSON;
-static const char sched_delete_sql[] =
-	"DELETE FROM schedules WHERE id = $1 AND version = $2::int";
+        "UPDATE schedules AS s SET job_type = $3, cron = $4,"
+        " payload = coalesce($5::jsonb, payload), enabled = $6::boolean,"
+        " next_run_at = coalesce(to_timestamp($7::bigint), next_run_at),"
+        " version = version + 1, updated_at = now() WHERE s.id = $1 AND s.version = $2::int"
+        " RETURNING " SCHEDULE_JSON;
+static const char sched_delete_sql[] = "DELETE FROM schedules WHERE id = $1 AND version = $2::int";
 
 /* ------------------------------------------------------- type policies */
 
 static const struct jv_field export_payload[] = {
-	{"requested_from", JV_UUID, 0},
-	{NULL},
+        {"requested_from", JV_UUID, 0},
+        {NULL},
 };
 
 /* What enqueueing, scheduling, retrying a job of a type and downloading its files
@@ -110,8 +109,8 @@ static const struct type_policy {
 	const char *perm;
 	const struct jv_field *payload;
 } type_policies[] = {
-	{"tenant.export", "tenants:admin", export_payload},
-	{NULL},
+        {"tenant.export", "tenants:admin", export_payload},
+        {NULL},
 };
 
 static const struct type_policy *policy_of(const char *type)
@@ -133,7 +132,7 @@ static bool scope_allows(const struct principal *who, const char *perm)
 		if (!sc || !pc)
 			continue;
 		bool res = (sc - s == 1 && s[0] == '*') ||
-			   (sc - s == pc - perm && strncmp(s, perm, (size_t)(sc - s)) == 0);
+		           (sc - s == pc - perm && strncmp(s, perm, (size_t)(sc - s)) == 0);
 		bool act = strcmp(sc + 1, "*") == 0 || strcmp(sc + 1, pc + 1) == 0;
 		if (res && act)
 			return true;
@@ -148,7 +147,7 @@ static int check_type_perm(struct req *r, const char *type, struct err *e)
 		return 0;
 	if (!authz_allows(r->who.role, p->perm) || !scope_allows(&r->who, p->perm))
 		return err_set(e, ERR_FORBIDDEN, NULL, "jobs of type %s need the permission %s",
-			type, p->perm);
+		        type, p->perm);
 	return 0;
 }
 
@@ -176,8 +175,7 @@ static int no_body(const struct req *r, struct err *e)
 	return r->body ? jv_check(r->body, no_fields, e) : 0;
 }
 
-static const char *const job_states[] = {"queued", "running", "succeeded", "failed", "dead",
-	NULL};
+static const char *const job_states[] = {"queued", "running", "succeeded", "failed", "dead", NULL};
 
 static bool in_list(const char *v, const char *const *list)
 {
@@ -194,7 +192,7 @@ static bool valid_type_text(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-			    strchr("_.-", s[i])))
+		            strchr("_.-", s[i])))
 			return false;
 	return true;
 }
@@ -202,7 +200,7 @@ static bool valid_type_text(const char *s)
 static int cursor_keys(const struct page *pg, int uuid_at, struct err *e)
 {
 	if (pg->after && (!page_after(pg, 0) || !page_after(pg, uuid_at) ||
-				 !util_is_uuid(page_after(pg, uuid_at))))
+	                         !util_is_uuid(page_after(pg, uuid_at))))
 		return err_set(e, ERR_INVALID, "cursor", "is not a cursor returned by this API");
 	return 0;
 }
@@ -215,8 +213,8 @@ static json_t *load_job(struct req *r, const char *sql, const char *id, struct e
 
 static const char *version_text(struct req *r, const json_t *o)
 {
-	return arena_printf(r->arena, "%lld",
-		(long long)json_integer_value(json_object_get(o, "version")));
+	return arena_printf(
+	        r->arena, "%lld", (long long)json_integer_value(json_object_get(o, "version")));
 }
 
 /* ------------------------------------------------------------------ jobs */
@@ -229,7 +227,7 @@ static int job_list(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (state && !in_list(state, job_states))
 		return err_set(e, ERR_INVALID, "state",
-			"must be queued, running, succeeded, failed or dead");
+		        "must be queued, running, succeeded, failed or dead");
 	if (type && !valid_type_text(type))
 		return err_set(e, ERR_INVALID, "type", "is not a job type name");
 	const char *p[] = {state, type, page_after(&pg, 0), page_after(&pg, 1), pg.limit_plus_one};
@@ -264,7 +262,7 @@ static int job_retry(struct req *r, struct resp *resp, struct err *e)
 	const char *state = json_string_value(json_object_get(before, "state"));
 	if (strcmp(state, "failed") != 0 && strcmp(state, "dead") != 0)
 		return err_set(e, ERR_CONFLICT, "state",
-			"only a failed or dead job can be retried; this one is %s", state);
+		        "only a failed or dead job can be retried; this one is %s", state);
 	if (check_type_perm(r, json_string_value(json_object_get(before, "type")), e))
 		return -1;
 	const char *p[] = {id};
@@ -364,13 +362,13 @@ static int tenant_export_start(struct req *r, struct resp *resp, struct err *e)
 		return err_set(e, ERR_NOT_FOUND, NULL, "no such tenant");
 	if (strcmp(status, "active") != 0)
 		return err_set(e, ERR_CONFLICT, "status",
-			"tenant is %s: restore or resume it before exporting", status);
+		        "tenant is %s: restore or resume it before exporting", status);
 	json_t *payload = arena_json(r->arena, json_pack("{s:s}", "requested_from", home));
 	json_t *job;
 	if (!self && req_set_tenant(r, id, e))
 		return -1;
-	if (q_insert(r->db, r->arena, "tenant.export", payload, NULL, NULL, r->who.user_id, &job,
-		    e))
+	if (q_insert(
+	            r->db, r->arena, "tenant.export", payload, NULL, NULL, r->who.user_id, &job, e))
 		return -1;
 	const char *job_id = json_string_value(json_object_get(job, "id"));
 	if (audit_record(r, "tenant.export_requested", "job", job_id, NULL, job, e))
@@ -389,30 +387,29 @@ static int tenant_export_start(struct req *r, struct resp *resp, struct err *e)
 /* ------------------------------------------------------------- schedules */
 
 static const struct jv_field sched_create_fields[] = {
-	{"job_type", JV_STRING, JV_REQUIRED, .max = 64},
-	{"cron", JV_STRING, JV_REQUIRED, .max = CRON_MAX_LEN},
-	{"payload", JV_OBJECT, 0, .max = 50},
-	{"enabled", JV_BOOL, 0},
-	{NULL},
+        {"job_type", JV_STRING, JV_REQUIRED, .max = 64},
+        {"cron", JV_STRING, JV_REQUIRED, .max = CRON_MAX_LEN},
+        {"payload", JV_OBJECT, 0, .max = 50},
+        {"enabled", JV_BOOL, 0},
+        {NULL},
 };
 static const struct jv_field sched_update_fields[] = {
-	{"job_type", JV_STRING, 0, .max = 64},
-	{"cron", JV_STRING, 0, .max = CRON_MAX_LEN},
-	{"payload", JV_OBJECT, 0, .max = 50},
-	{"enabled", JV_BOOL, 0},
-	{NULL},
+        {"job_type", JV_STRING, 0, .max = 64},
+        {"cron", JV_STRING, 0, .max = CRON_MAX_LEN},
+        {"payload", JV_OBJECT, 0, .max = 50},
+        {"enabled", JV_BOOL, 0},
+        {NULL},
 };
 
 /* A registered job type the caller may schedule, with an acceptable payload. */
-static int check_schedulable(struct req *r, const char *type, const json_t *payload,
-	struct err *e)
+static int check_schedulable(struct req *r, const char *type, const json_t *payload, struct err *e)
 {
 	if (!job_type_find(type)) {
 		char known[256] = "";
 		size_t o = 0;
 		for (const struct job_type *const *t = job_types; *t && o < sizeof known - 1; t++)
 			o += (size_t)snprintf(known + o, sizeof known - o, "%s%s",
-				t == job_types ? "" : ", ", (*t)->name);
+			        t == job_types ? "" : ", ", (*t)->name);
 		return err_set(e, ERR_INVALID, "job_type", "unknown job type (known: %s)", known);
 	}
 	return check_type_perm(r, type, e) || check_payload(type, payload, e) ? -1 : 0;
@@ -450,8 +447,8 @@ static int schedule_list(struct req *r, struct resp *resp, struct err *e)
 		return err_set(e, ERR_INVALID, "job_type", "is not a job type name");
 	if (enabled && strcmp(enabled, "true") != 0 && strcmp(enabled, "false") != 0)
 		return err_set(e, ERR_INVALID, "enabled", "must be true or false");
-	const char *p[] = {type, enabled, page_after(&pg, 0), page_after(&pg, 1),
-		pg.limit_plus_one};
+	const char *p[] = {
+	        type, enabled, page_after(&pg, 0), page_after(&pg, 1), pg.limit_plus_one};
 	json_t *items = db_json_row(r, e, "schedules", sched_list_sql, 5, p);
 	if (!items)
 		return -1;
@@ -506,15 +503,15 @@ static int schedule_update(struct req *r, struct resp *resp, struct err *e)
 	json_t *b;
 	long version;
 	if (req_param_uuid(r, "id", &id, e) || req_body_object(r, &b, e) ||
-		jv_check(b, sched_update_fields, e) || req_if_match(r, &version, e))
+	        jv_check(b, sched_update_fields, e) || req_if_match(r, &version, e))
 		return -1;
 	json_t *before = load_schedule(r, id, NULL, e);
 	if (!before)
 		return -1;
 	if (json_integer_value(json_object_get(before, "version")) != version)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the schedule was changed by someone else (current version %s)",
-			version_text(r, before));
+		        "the schedule was changed by someone else (current version %s)",
+		        version_text(r, before));
 	const char *old_type = json_string_value(json_object_get(before, "job_type"));
 	const char *old_cron = json_string_value(json_object_get(before, "cron"));
 	bool was_enabled = json_is_true(json_object_get(before, "enabled"));
@@ -522,11 +519,11 @@ static int schedule_update(struct req *r, struct resp *resp, struct err *e)
 	const char *expr = jv_str(b, "cron") ? jv_str(b, "cron") : old_cron;
 	const json_t *payload = json_object_get(b, "payload");
 	bool enabled = json_object_get(b, "enabled") ? json_is_true(json_object_get(b, "enabled"))
-						     : was_enabled;
+	                                             : was_enabled;
 	if (check_type_perm(r, old_type, e) || check_schedulable(r, type, payload, e))
 		return -1;
 	if (!payload && strcmp(type, old_type) != 0 &&
-		check_payload(type, json_object_get(before, "payload"), e))
+	        check_payload(type, json_object_get(before, "payload"), e))
 		return -1;
 	const char *next = NULL;
 	if (strcmp(expr, old_cron) != 0 || (enabled && !was_enabled)) {
@@ -543,7 +540,7 @@ static int schedule_update(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (PQntuples(res) == 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the schedule was changed by someone else");
+		        "the schedule was changed by someone else");
 	json_t *after = db_json(r->arena, res, 0, 0);
 	if (audit_record(r, "schedule.update", "schedule", id, before, after, e))
 		return -1;
@@ -563,8 +560,8 @@ static int schedule_delete(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (json_integer_value(json_object_get(before, "version")) != version)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the schedule was changed by someone else (current version %s)",
-			version_text(r, before));
+		        "the schedule was changed by someone else (current version %s)",
+		        version_text(r, before));
 	if (check_type_perm(r, json_string_value(json_object_get(before, "job_type")), e))
 		return -1;
 	char vbuf[24];
@@ -574,7 +571,7 @@ static int schedule_delete(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (strcmp(PQcmdTuples(res), "1") != 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the schedule was changed by someone else");
+		        "the schedule was changed by someone else");
 	if (audit_record(r, "schedule.delete", "schedule", id, before, NULL, e))
 		return -1;
 	resp->status = 204;
@@ -588,26 +585,26 @@ static const char *const page_query[] = {"limit", NULL};
 static const char *const sched_list_query[] = {"limit", "job_type", "enabled", NULL};
 
 const struct route job_routes[] = {
-	{"GET", "/v1/jobs", job_list, "jobs:read", 0,
-		"List the tenant's background jobs, newest first (filter by state and type)",
-		job_list_query},
-	{"GET", "/v1/jobs/{id}", job_get, "jobs:read", 0, "Get a job with its attempt log"},
-	{"POST", "/v1/jobs/{id}/retry", job_retry, "jobs:write", 0,
-		"Queue a failed or dead job again; its attempts start over"},
-	{"GET", "/v1/jobs/{id}/artifacts", job_artifacts, "jobs:read", 0,
-		"List the files a job produced", page_query},
-	{"GET", "/v1/artifacts/{id}", artifact_download, "jobs:read", 0,
-		"Download a file produced by a job"},
-	{"POST", "/v1/tenants/{id}/export", tenant_export_start, "tenants:admin", 0,
-		"Export a tenant as one document: enqueues the job tenant.export (202)"},
-	{"GET", "/v1/schedules", schedule_list, "jobs:read", 0,
-		"List the tenant's recurring job schedules", sched_list_query},
-	{"POST", "/v1/schedules", schedule_create, "jobs:write", 0,
-		"Create a recurring job schedule (5-field cron, UTC)"},
-	{"GET", "/v1/schedules/{id}", schedule_get, "jobs:read", 0, "Get a schedule"},
-	{"PATCH", "/v1/schedules/{id}", schedule_update, "jobs:write", 0,
-		"Update a schedule (If-Match required)"},
-	{"DELETE", "/v1/schedules/{id}", schedule_delete, "jobs:write", 0,
-		"Delete a schedule (If-Match required)"},
-	{NULL},
+        {"GET", "/v1/jobs", job_list, "jobs:read", 0,
+                "List the tenant's background jobs, newest first (filter by state and type)",
+                job_list_query},
+        {"GET", "/v1/jobs/{id}", job_get, "jobs:read", 0, "Get a job with its attempt log"},
+        {"POST", "/v1/jobs/{id}/retry", job_retry, "jobs:write", 0,
+                "Queue a failed or dead job again; its attempts start over"},
+        {"GET", "/v1/jobs/{id}/artifacts", job_artifacts, "jobs:read", 0,
+                "List the files a job produced", page_query},
+        {"GET", "/v1/artifacts/{id}", artifact_download, "jobs:read", 0,
+                "Download a file produced by a job"},
+        {"POST", "/v1/tenants/{id}/export", tenant_export_start, "tenants:admin", 0,
+                "Export a tenant as one document: enqueues the job tenant.export (202)"},
+        {"GET", "/v1/schedules", schedule_list, "jobs:read", 0,
+                "List the tenant's recurring job schedules", sched_list_query},
+        {"POST", "/v1/schedules", schedule_create, "jobs:write", 0,
+                "Create a recurring job schedule (5-field cron, UTC)"},
+        {"GET", "/v1/schedules/{id}", schedule_get, "jobs:read", 0, "Get a schedule"},
+        {"PATCH", "/v1/schedules/{id}", schedule_update, "jobs:write", 0,
+                "Update a schedule (If-Match required)"},
+        {"DELETE", "/v1/schedules/{id}", schedule_delete, "jobs:write", 0,
+                "Delete a schedule (If-Match required)"},
+        {NULL},
 };

@@ -46,7 +46,7 @@ static int cmd_catalog_load(void)
 		return 1;
 	}
 	printf("catalog: %d files loaded (%d requirements, %d relations), %d already current\n",
-		st.files_loaded, st.requirements, st.relations, st.files_current);
+	        st.files_loaded, st.requirements, st.relations, st.files_current);
 	return 0;
 }
 
@@ -56,8 +56,7 @@ static int cmd_migrate(void)
 	int applied;
 	char dir[2048];
 	snprintf(dir, sizeof dir, "%s/migrations", cfg.root);
-	if (db_wait_ready(cfg.owner_url, 30, &e) ||
-		migrate_run(cfg.owner_url, dir, &applied, &e)) {
+	if (db_wait_ready(cfg.owner_url, 30, &e) || migrate_run(cfg.owner_url, dir, &applied, &e)) {
 		fprintf(stderr, "migrate: %s %s\n", e.message, e.detail_log);
 		return 1;
 	}
@@ -66,31 +65,33 @@ static int cmd_migrate(void)
 }
 
 static const char operator_sql[] =
-	"WITH t AS (INSERT INTO tenants (kind, slug, name) VALUES ('operator', $1, $2)"
-	"   ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id),"
-	" u AS (INSERT INTO users (tenant_id, email, display_name, password_hash)"
-	"   SELECT id, $3, $4, $5 FROM t"
-	"   ON CONFLICT (tenant_id, lower(email)) DO UPDATE SET display_name = EXCLUDED.display_name"
-	"   RETURNING tenant_id, id),"
-	" m AS (INSERT INTO memberships (tenant_id, user_id, role) SELECT tenant_id, id, 'operator'"
-	"   FROM u ON CONFLICT DO NOTHING)"
-	" SELECT (SELECT id FROM t), (SELECT id FROM u)";
+        "WITH t AS (INSERT INTO tenants (kind, slug, name) VALUES ('operator', $1, $2)"
+        "   ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id),"
+        " u AS (INSERT INTO users (tenant_id, email, display_name, password_hash)"
+        "   SELECT id, $3, $4, $5 FROM t"
+        "   ON CONFLICT (tenant_id, lower(email)) DO UPDATE SET display_name = "
+        "EXCLUDED.display_name"
+        "   RETURNING tenant_id, id),"
+        " m AS (INSERT INTO memberships (tenant_id, user_id, role) SELECT tenant_id, id, 'operator'"
+        "   FROM u ON CONFLICT DO NOTHING)"
+        " SELECT (SELECT id FROM t), (SELECT id FROM u)";
 static const char client_sql[] =
-	"WITH t AS (INSERT INTO tenants (kind, parent_id, slug, name) VALUES ('client', $1, $2, $3)"
-	"   ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id)"
-	" INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $4, 'operator' FROM t"
-	" ON CONFLICT DO NOTHING";
+        "WITH t AS (INSERT INTO tenants (kind, parent_id, slug, name) VALUES ('client', $1, $2, $3)"
+        "   ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id)"
+        " INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $4, 'operator' FROM t"
+        " ON CONFLICT DO NOTHING";
 
 /* Idempotent: re-running keeps existing rows (and does not reset passwords). */
 static int create_operator(const char *slug, const char *name, const char *email,
-	const char *password, char tenant_out[37], char user_out[37])
+        const char *password, char tenant_out[37], char user_out[37])
 {
 	struct err e = {0};
 	char hash[256];
 	int rc = 1;
 	struct arena *a = arena_new();
 	PGconn *c = NULL;
-	if (password_policy(password, "password", &e) || password_hash(password, hash, sizeof hash, &e))
+	if (password_policy(password, "password", &e) ||
+	        password_hash(password, hash, sizeof hash, &e))
 		goto out;
 	c = db_connect(cfg.owner_url, &e);
 	if (!c)
@@ -134,7 +135,7 @@ static int cmd_seed_demo(void)
 	arena_free(a);
 	if (rc == 0)
 		printf("demo consultancy %s, client tenant demo-client\nsign in: %s / %s\n", tenant,
-			email, password);
+		        email, password);
 	return rc;
 }
 
@@ -147,11 +148,13 @@ static int cmd_routes(bool as_json)
 				json_t *q = json_array();
 				for (const char *const *x = r->query; x && *x; x++)
 					json_array_append_new(q, json_string(*x));
-				json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:b, s:b, s:b, s:s?, s:o}",
-					"method", r->method, "path", r->pattern, "perm", r->perm,
-					"public", (r->flags & ROUTE_PUBLIC) != 0, "no_tx",
-					(r->flags & ROUTE_NO_TX) != 0, "operator_only",
-					(r->flags & ROUTE_OPERATOR) != 0, "summary", r->summary, "query", q));
+				json_array_append_new(a,
+				        json_pack("{s:s, s:s, s:s?, s:b, s:b, s:b, s:s?, s:o}",
+				                "method", r->method, "path", r->pattern, "perm",
+				                r->perm, "public", (r->flags & ROUTE_PUBLIC) != 0,
+				                "no_tx", (r->flags & ROUTE_NO_TX) != 0,
+				                "operator_only", (r->flags & ROUTE_OPERATOR) != 0,
+				                "summary", r->summary, "query", q));
 			}
 		json_dumpf(a, stdout, JSON_INDENT(1));
 		putchar('\n');
@@ -171,10 +174,12 @@ static int cmd_authz(void)
 	for (const char *const *role = authz_roles; *role; role++)
 		for (const struct route *const *t = route_tables; *t; t++)
 			for (const struct route *r = *t; r->method; r++)
-				json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b}",
-					"role", *role, "method", r->method, "path", r->pattern, "perm",
-					r->perm, "operator_only", (r->flags & ROUTE_OPERATOR) != 0,
-					"allowed", authz_allows(*role, r->perm)));
+				json_array_append_new(
+				        a, json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b}", "role",
+				                   *role, "method", r->method, "path", r->pattern,
+				                   "perm", r->perm, "operator_only",
+				                   (r->flags & ROUTE_OPERATOR) != 0, "allowed",
+				                   authz_allows(*role, r->perm)));
 	json_dumpf(a, stdout, JSON_INDENT(1));
 	putchar('\n');
 	json_decref(a);
@@ -239,7 +244,8 @@ int main(int argc, char **argv)
 		printf("new signing key %s\n", kid);
 		return 0;
 	}
-	fprintf(stderr, "usage: concord-api [serve|migrate|seed-demo|routes|authz --json|keys rotate|"
-			"create-operator SLUG NAME EMAIL PASSWORD]\n");
+	fprintf(stderr,
+	        "usage: concord-api [serve|migrate|seed-demo|routes|authz --json|keys rotate|"
+	        "create-operator SLUG NAME EMAIL PASSWORD]\n");
 	return 2;
 }

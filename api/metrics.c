@@ -19,8 +19,8 @@
 #include "db.h"
 
 #define MAX_ROUTES 512
-static const int statuses[] = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409, 410, 412,
-	413, 415, 422, 428, 429, 500, 503};
+static const int statuses[] = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409, 410, 412, 413,
+        415, 422, 428, 429, 500, 503};
 #define NSTATUS (int)(sizeof statuses / sizeof statuses[0])
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 #define NBUCKET (int)(sizeof buckets / sizeof buckets[0])
@@ -66,8 +66,8 @@ void metrics_observe(const struct route *rt, int status, double seconds)
 			break;
 		}
 	atomic_fetch_add_explicit(&m->hist[cls][b], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&m->sum_us[cls], (unsigned long long)(seconds * 1e6),
-		memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	        &m->sum_us[cls], (unsigned long long)(seconds * 1e6), memory_order_relaxed);
 	atomic_fetch_add_explicit(&m->n[cls], 1, memory_order_relaxed);
 }
 
@@ -75,14 +75,14 @@ int metrics_format_ip(const struct sockaddr *sa, char *out, size_t n)
 {
 	if (sa->sa_family == AF_INET)
 		return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
-			       (socklen_t)n)
-			       ? 0
-			       : -1;
+		               (socklen_t)n)
+		               ? 0
+		               : -1;
 	if (sa->sa_family == AF_INET6)
 		return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-			       (socklen_t)n)
-			       ? 0
-			       : -1;
+		               (socklen_t)n)
+		               ? 0
+		               : -1;
 	return -1;
 }
 
@@ -123,14 +123,16 @@ static void emit_route(struct buf *b, const struct route *rt, struct route_metri
 			continue;
 		if (s < NSTATUS)
 			bprintf(b,
-				"concord_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} "
-				"%llu\n",
-				method, pat, statuses[s], c);
+			        "concord_http_requests_total{method=\"%s\",route=\"%s\",status=\"%"
+			        "d\"} "
+			        "%llu\n",
+			        method, pat, statuses[s], c);
 		else
 			bprintf(b,
-				"concord_http_requests_total{method=\"%s\",route=\"%s\",status=\"other\"}"
-				" %llu\n",
-				method, pat, c);
+			        "concord_http_requests_total{method=\"%s\",route=\"%s\",status="
+			        "\"other\"}"
+			        " %llu\n",
+			        method, pat, c);
 	}
 	for (int cls = 0; cls < 4; cls++) {
 		unsigned long long n = atomic_load_explicit(&m->n[cls], memory_order_relaxed);
@@ -141,24 +143,26 @@ static void emit_route(struct buf *b, const struct route *rt, struct route_metri
 			cum += atomic_load_explicit(&m->hist[cls][i], memory_order_relaxed);
 			if (i < NBUCKET)
 				bprintf(b,
-					"concord_http_request_duration_seconds_bucket{method=\"%s\","
-					"route=\"%s\",status_class=\"%s\",le=\"%g\"} %llu\n",
-					method, pat, classes[cls], buckets[i], cum);
+				        "concord_http_request_duration_seconds_bucket{method=\"%"
+				        "s\","
+				        "route=\"%s\",status_class=\"%s\",le=\"%g\"} %llu\n",
+				        method, pat, classes[cls], buckets[i], cum);
 			else
 				bprintf(b,
-					"concord_http_request_duration_seconds_bucket{method=\"%s\","
-					"route=\"%s\",status_class=\"%s\",le=\"+Inf\"} %llu\n",
-					method, pat, classes[cls], cum);
+				        "concord_http_request_duration_seconds_bucket{method=\"%"
+				        "s\","
+				        "route=\"%s\",status_class=\"%s\",le=\"+Inf\"} %llu\n",
+				        method, pat, classes[cls], cum);
 		}
 		bprintf(b,
-			"concord_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\","
-			"status_class=\"%s\"} %.6f\n",
-			method, pat, classes[cls],
-			(double)atomic_load_explicit(&m->sum_us[cls], memory_order_relaxed) / 1e6);
+		        "concord_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\","
+		        "status_class=\"%s\"} %.6f\n",
+		        method, pat, classes[cls],
+		        (double)atomic_load_explicit(&m->sum_us[cls], memory_order_relaxed) / 1e6);
 		bprintf(b,
-			"concord_http_request_duration_seconds_count{method=\"%s\",route=\"%s\","
-			"status_class=\"%s\"} %llu\n",
-			method, pat, classes[cls], n);
+		        "concord_http_request_duration_seconds_count{method=\"%s\",route=\"%s\","
+		        "status_class=\"%s\"} %llu\n",
+		        method, pat, classes[cls], n);
 	}
 }
 
@@ -166,9 +170,9 @@ int metrics_render(struct req *r, struct resp *resp, struct err *e)
 {
 	struct buf b = {arena_alloc(r->arena, 8192), 0, 8192, r->arena};
 	bprintf(&b, "# HELP concord_http_requests_total HTTP requests by route and status.\n"
-		    "# TYPE concord_http_requests_total counter\n");
+	            "# TYPE concord_http_requests_total counter\n");
 	bprintf(&b, "# HELP concord_http_request_duration_seconds Request latency.\n"
-		    "# TYPE concord_http_request_duration_seconds histogram\n");
+	            "# TYPE concord_http_request_duration_seconds histogram\n");
 	int i = 0;
 	for (const struct route *const *t = route_tables; *t; t++)
 		for (const struct route *x = *t; x->method && i < MAX_ROUTES; x++, i++)
@@ -177,14 +181,15 @@ int metrics_render(struct req *r, struct resp *resp, struct err *e)
 
 	bprintf(&b, "# HELP concord_jobs Jobs by type and state.\n# TYPE concord_jobs gauge\n");
 	PGconn *c = db_thread_conn(cfg.database_url, e);
-	PGresult *res = c ? db_exec(c, r->arena, e,
-				    "SELECT type, state, n FROM jobs_state_counts() ORDER BY 1, 2", 0)
-			  : NULL;
+	PGresult *res =
+	        c ? db_exec(c, r->arena, e,
+	                    "SELECT type, state, n FROM jobs_state_counts() ORDER BY 1, 2", 0)
+	          : NULL;
 	if (res) {
 		for (int row = 0; row < PQntuples(res); row++)
 			bprintf(&b, "concord_jobs{type=\"%s\",state=\"%s\"} %s\n",
-				PQgetvalue(res, row, 0), PQgetvalue(res, row, 1),
-				PQgetvalue(res, row, 2));
+			        PQgetvalue(res, row, 0), PQgetvalue(res, row, 1),
+			        PQgetvalue(res, row, 2));
 		bprintf(&b, "concord_database_up 1\n");
 	} else {
 		bprintf(&b, "concord_database_up 0\n");

@@ -21,10 +21,10 @@
 #include "db.h"
 
 static const char clients_sql[] =
-	"SELECT t.id, t.slug, t.name, m.role FROM memberships m"
-	" JOIN tenants t ON t.id = m.tenant_id"
-	" WHERE m.user_id = app_user() AND t.parent_id = $1 AND t.status = 'active'"
-	" ORDER BY t.name, t.id";
+        "SELECT t.id, t.slug, t.name, m.role FROM memberships m"
+        " JOIN tenants t ON t.id = m.tenant_id"
+        " WHERE m.user_id = app_user() AND t.parent_id = $1 AND t.status = 'active'"
+        " ORDER BY t.name, t.id";
 static const char kpi_sql[] = "SELECT kpi_summary()";
 static const char risk_sql[] = "SELECT risk_summary()";
 
@@ -39,12 +39,12 @@ static void add_counts(json_t *totals, const json_t *src)
 			continue;
 		json_t *t = json_object_get(totals, k);
 		json_object_set_new(totals, k,
-			json_integer(json_integer_value(v) + (t ? json_integer_value(t) : 0)));
+		        json_integer(json_integer_value(v) + (t ? json_integer_value(t) : 0)));
 	}
 }
 
 static int portfolio(struct req *r, struct resp *resp, const char *perm, const char *sql,
-	const char *key, struct err *e)
+        const char *key, struct err *e)
 {
 	const char *home = r->tenant_id;
 	PGresult *c = db_exec(r->db, r->arena, e, clients_sql, 1, home);
@@ -52,17 +52,17 @@ static int portfolio(struct req *r, struct resp *resp, const char *perm, const c
 		return -1;
 	json_t *items = json_array(), *totals = json_object();
 	json_t *out =
-		arena_json(r->arena, json_pack("{s:o, s:o}", "items", items, "totals", totals));
+	        arena_json(r->arena, json_pack("{s:o, s:o}", "items", items, "totals", totals));
 	int included = 0;
 	for (int i = 0; i < PQntuples(c); i++) {
 		const char *role = PQgetvalue(c, i, 3);
 		json_t *it = json_pack("{s:s, s:s, s:s, s:s}", "tenant_id", PQgetvalue(c, i, 0),
-			"slug", PQgetvalue(c, i, 1), "name", PQgetvalue(c, i, 2), "role", role);
+		        "slug", PQgetvalue(c, i, 1), "name", PQgetvalue(c, i, 2), "role", role);
 		json_array_append_new(items, it);
 		if (!authz_allows(role, perm)) {
 			json_object_set_new(it, key, json_null());
 			json_object_set_new(it, "note",
-				json_sprintf("the role %s may not read %s here", role, perm));
+			        json_sprintf("the role %s may not read %s here", role, perm));
 			continue;
 		}
 		if (req_set_tenant(r, PQgetvalue(c, i, 0), e))
@@ -92,9 +92,9 @@ static int portfolio_risks(struct req *r, struct resp *resp, struct err *e)
 }
 
 const struct route portfolio_routes[] = {
-	{"GET", "/v1/portfolio/kpis", portfolio_kpis, "portfolio:read", ROUTE_OPERATOR,
-		"KPI status of every client tenant the caller is a member of"},
-	{"GET", "/v1/portfolio/risks", portfolio_risks, "portfolio:read", ROUTE_OPERATOR,
-		"Risk figures of every client tenant the caller is a member of"},
-	{NULL},
+        {"GET", "/v1/portfolio/kpis", portfolio_kpis, "portfolio:read", ROUTE_OPERATOR,
+                "KPI status of every client tenant the caller is a member of"},
+        {"GET", "/v1/portfolio/risks", portfolio_risks, "portfolio:read", ROUTE_OPERATOR,
+                "Risk figures of every client tenant the caller is a member of"},
+        {NULL},
 };

@@ -26,7 +26,8 @@ static bool match(const char *pattern, const char *path, struct req *r)
 			if (se == s || np >= ROUTE_MAX_PARAMS)
 				return false;
 			if (r) {
-				r->param_names[np] = arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
+				r->param_names[np] =
+				        arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
 				r->params[np] = arena_strndup(r->arena, s, (size_t)(se - s));
 			}
 			np++;
@@ -47,7 +48,7 @@ static bool match(const char *pattern, const char *path, struct req *r)
 }
 
 const struct route *router_match(const char *method, const char *path, struct req *r,
-	bool *path_matched, char *allow, size_t allow_len)
+        bool *path_matched, char *allow, size_t allow_len)
 {
 	size_t used = 0;
 	*path_matched = false;
@@ -63,8 +64,8 @@ const struct route *router_match(const char *method, const char *path, struct re
 				return rt;
 			}
 			if (used < allow_len) {
-				int n = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "",
-					rt->method);
+				int n = snprintf(allow + used, allow_len - used, "%s%s",
+				        used ? ", " : "", rt->method);
 				if (n > 0)
 					used += (size_t)n;
 			}

@@ -90,7 +90,7 @@ int req_if_match(const struct req *r, long *version, struct err *e)
 	const char *h = req_header(r, "If-Match");
 	if (!h)
 		return err_set(e, ERR_PRECONDITION_REQUIRED, "If-Match",
-			"send If-Match with the resource's ETag to update or delete it");
+		        "send If-Match with the resource's ETag to update or delete it");
 	if (strncmp(h, "W/", 2) == 0)
 		h += 2;
 	char *end;
@@ -108,7 +108,7 @@ int req_if_match(const struct req *r, long *version, struct err *e)
 int req_set_tenant(struct req *r, const char *tenant_id, struct err *e)
 {
 	if (!db_exec(r->db, r->arena, e, "SELECT set_config('app.tenant_id', $1, true)", 1,
-		    tenant_id))
+	            tenant_id))
 		return -1;
 	r->tenant_id = arena_strdup(r->arena, tenant_id);
 	return 0;
@@ -124,21 +124,21 @@ void req_after_commit(struct req *r, void (*fn)(struct req *, void *), void *arg
 	r->after_commit_arg[r->nafter_commit++] = arg;
 }
 
-int audit_record(struct req *r, const char *action, const char *entity_type,
-	const char *entity_id, json_t *before, json_t *after, struct err *e)
+int audit_record(struct req *r, const char *action, const char *entity_type, const char *entity_id,
+        json_t *before, json_t *after, struct err *e)
 {
 	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	PGresult *res = db_exec(r->db, r->arena, e,
-		"SELECT audit_append($1, $2, $3, $4::jsonb, $5::jsonb)", 5, action, entity_type,
-		entity_id, b, a);
+	PGresult *res =
+	        db_exec(r->db, r->arena, e, "SELECT audit_append($1, $2, $3, $4::jsonb, $5::jsonb)",
+	                5, action, entity_type, entity_id, b, a);
 	free(b);
 	free(a);
 	return res ? 0 : -1;
 }
 
 json_t *db_json_row(struct req *r, struct err *e, const char *what, const char *sql, int n,
-	const char *const *params)
+        const char *const *params)
 {
 	PGresult *res = db_execv(r->db, r->arena, e, sql, n, params);
 	if (!res)
@@ -175,7 +175,8 @@ int page_begin(struct req *r, struct page *p, struct err *e)
 		free(raw);
 		if (!json_is_array(j)) {
 			json_decref(j);
-			return err_set(e, ERR_INVALID, "cursor", "is not a cursor returned by this API");
+			return err_set(
+			        e, ERR_INVALID, "cursor", "is not a cursor returned by this API");
 		}
 		p->after = arena_json(r->arena, j);
 	}
@@ -192,8 +193,8 @@ const char *page_after(const struct page *p, int i)
 	return NULL;
 }
 
-json_t *page_result(struct req *r, const struct page *p, json_t *items,
-	const char *const *cursor_keys)
+json_t *page_result(
+        struct req *r, const struct page *p, json_t *items, const char *const *cursor_keys)
 {
 	json_t *out = json_object();
 	json_t *next = json_null();
@@ -205,7 +206,7 @@ json_t *page_result(struct req *r, const struct page *p, json_t *items,
 			json_t *v = json_object_get(last, *k);
 			if (json_is_integer(v))
 				json_array_append_new(keys,
-					json_sprintf("%lld", (long long)json_integer_value(v)));
+				        json_sprintf("%lld", (long long)json_integer_value(v)));
 			else
 				json_array_append(keys, v ? v : json_null());
 		}
@@ -224,14 +225,13 @@ json_t *page_result(struct req *r, const struct page *p, json_t *items,
 
 /* ------------------------------------------------------------------ responses */
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct req *r,
-	struct resp *resp)
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct req *r, struct resp *resp)
 {
 	const char *ctype = resp->content_type ? resp->content_type : "application/json";
 	struct MHD_Response *mr;
 	if (resp->raw) {
-		mr = MHD_create_response_from_buffer(resp->raw_len, (void *)resp->raw,
-			MHD_RESPMEM_MUST_COPY);
+		mr = MHD_create_response_from_buffer(
+		        resp->raw_len, (void *)resp->raw, MHD_RESPMEM_MUST_COPY);
 	} else if (resp->body) {
 		char *s = json_dumps(resp->body, JSON_COMPACT | JSON_ENCODE_ANY);
 		size_t len = strlen(s);
@@ -253,8 +253,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct req *r,
 		MHD_add_response_header(mr, "Location", resp->location);
 	for (int i = 0; i < 4; i++)
 		if (resp->extra_header_name[i])
-			MHD_add_response_header(mr, resp->extra_header_name[i],
-				resp->extra_header_value[i]);
+			MHD_add_response_header(
+			        mr, resp->extra_header_name[i], resp->extra_header_value[i]);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
 	return ret;
@@ -270,7 +270,7 @@ static void problem(struct req *r, struct resp *resp, const struct err *e)
 	json_object_set_new(p, "status", json_integer(status));
 	if (e->code == ERR_INTERNAL) {
 		json_object_set_new(p, "detail",
-			json_string("an internal error occurred; quote the request id to support"));
+		        json_string("an internal error occurred; quote the request id to support"));
 	} else {
 		char detail[1024];
 		if (e->field[0])
@@ -315,7 +315,7 @@ static bool is_json_media(const char *ct)
 		n--;
 	return (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
 	       (n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0 &&
-		       strncasecmp(ct, "application/", 12) == 0);
+	               strncasecmp(ct, "application/", 12) == 0);
 }
 
 static int parse_body(struct req *r, struct err *e)
@@ -324,7 +324,7 @@ static int parse_body(struct req *r, struct err *e)
 		return 0;
 	if (!is_json_media(req_header(r, "Content-Type")))
 		return err_set(e, ERR_MEDIA_TYPE, "Content-Type",
-			"request bodies must be application/json");
+		        "request bodies must be application/json");
 	if (!util_utf8_valid(r->body_raw, r->body_len))
 		return err_set(e, ERR_INVALID, "", "request body is not valid UTF-8");
 	json_error_t je;
@@ -333,10 +333,10 @@ static int parse_body(struct req *r, struct err *e)
 		/* an integer beyond 64 bits (e.g. training compute in FLOP written out in
 		 * digits) is a valid JSON number: read the body's integers as reals */
 		j = json_loadb(r->body_raw, r->body_len,
-			JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &je);
+		        JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &je);
 	if (!j)
 		return err_set(e, ERR_INVALID, "", "malformed JSON at line %d, column %d: %s",
-			je.line, je.column, je.text);
+		        je.line, je.column, je.text);
 	r->body = arena_json(r->arena, j);
 	return 0;
 }
@@ -346,33 +346,33 @@ static int check_query(struct req *r, struct err *e);
 /* ---------------------------------------------------------------- idempotency */
 
 static const char idem_get_sql[] =
-	"SELECT method, path, body_hash, status, response, headers::text FROM idempotency_keys"
-	" WHERE tenant_id = $1 AND principal = $2 AND key = $3"
-	"   AND created_at > now() - interval '24 hours'";
+        "SELECT method, path, body_hash, status, response, headers::text FROM idempotency_keys"
+        " WHERE tenant_id = $1 AND principal = $2 AND key = $3"
+        "   AND created_at > now() - interval '24 hours'";
 static const char idem_put_sql[] =
-	"INSERT INTO idempotency_keys (tenant_id, principal, key, method, path, body_hash, status,"
-	" response, headers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"
-	" ON CONFLICT (tenant_id, principal, key) DO UPDATE SET method = EXCLUDED.method,"
-	" path = EXCLUDED.path, body_hash = EXCLUDED.body_hash, status = EXCLUDED.status,"
-	" response = EXCLUDED.response, headers = EXCLUDED.headers, created_at = now()"
-	" WHERE idempotency_keys.created_at <= now() - interval '24 hours'";
+        "INSERT INTO idempotency_keys (tenant_id, principal, key, method, path, body_hash, status,"
+        " response, headers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"
+        " ON CONFLICT (tenant_id, principal, key) DO UPDATE SET method = EXCLUDED.method,"
+        " path = EXCLUDED.path, body_hash = EXCLUDED.body_hash, status = EXCLUDED.status,"
+        " response = EXCLUDED.response, headers = EXCLUDED.headers, created_at = now()"
+        " WHERE idempotency_keys.created_at <= now() - interval '24 hours'";
 
 /* Returns 1 when a stored response was loaded into resp, 0 to proceed, -1 on error. */
-static int idem_lookup(struct req *r, const char *key, const char *body_hash, struct resp *resp,
-	struct err *e)
+static int idem_lookup(
+        struct req *r, const char *key, const char *body_hash, struct resp *resp, struct err *e)
 {
 	if (strlen(key) > 200 || !*key)
 		return err_set(e, ERR_INVALID, "Idempotency-Key", "must be 1 to 200 characters");
-	PGresult *res = db_exec(r->db, r->arena, e, idem_get_sql, 3, r->tenant_id, r->who.user_id,
-		key);
+	PGresult *res =
+	        db_exec(r->db, r->arena, e, idem_get_sql, 3, r->tenant_id, r->who.user_id, key);
 	if (!res)
 		return -1;
 	if (PQntuples(res) == 0)
 		return 0;
 	if (strcmp(PQgetvalue(res, 0, 0), r->method) || strcmp(PQgetvalue(res, 0, 1), r->path) ||
-		strcmp(PQgetvalue(res, 0, 2), body_hash))
+	        strcmp(PQgetvalue(res, 0, 2), body_hash))
 		return err_set(e, ERR_UNPROCESSABLE, "Idempotency-Key",
-			"this key was already used for a different request");
+		        "this key was already used for a different request");
 	resp->status = atoi(PQgetvalue(res, 0, 3));
 	resp->raw = PQgetvalue(res, 0, 4);
 	resp->raw_len = strlen(resp->raw);
@@ -386,15 +386,15 @@ static int idem_lookup(struct req *r, const char *key, const char *body_hash, st
 }
 
 static int idem_store(struct req *r, const char *key, const char *body_hash,
-	const struct resp *resp, struct err *e)
+        const struct resp *resp, struct err *e)
 {
 	char status[16];
 	snprintf(status, sizeof status, "%d", resp->status);
 	char *body = resp->body ? json_dumps(resp->body, JSON_COMPACT | JSON_ENCODE_ANY)
-				: xstrdup(resp->raw ? resp->raw : "");
+	                        : xstrdup(resp->raw ? resp->raw : "");
 	json_t *h = json_object();
 	json_object_set_new(h, "content_type",
-		json_string(resp->content_type ? resp->content_type : "application/json"));
+	        json_string(resp->content_type ? resp->content_type : "application/json"));
 	if (resp->location)
 		json_object_set_new(h, "location", json_string(resp->location));
 	if (resp->etag)
@@ -402,7 +402,7 @@ static int idem_store(struct req *r, const char *key, const char *body_hash,
 	char *hs = json_dumps(h, JSON_COMPACT);
 	json_decref(h);
 	PGresult *res = db_exec(r->db, r->arena, e, idem_put_sql, 9, r->tenant_id, r->who.user_id,
-		key, r->method, r->path, body_hash, status, body, hs);
+	        key, r->method, r->path, body_hash, status, body, hs);
 	free(body);
 	free(hs);
 	return res ? 0 : -1;
@@ -415,8 +415,8 @@ static void handle_request(struct req *r, struct resp *resp, const struct conn_s
 	struct err e = {0};
 	bool path_matched, in_tx = false;
 	char allow[128];
-	const struct route *rt = router_match(r->method, r->path, r, &path_matched, allow,
-		sizeof allow);
+	const struct route *rt =
+	        router_match(r->method, r->path, r, &path_matched, allow, sizeof allow);
 	if (!rt) {
 		if (path_matched) {
 			err_set(&e, ERR_METHOD, NULL, "method %s not allowed here", r->method);
@@ -450,7 +450,7 @@ static void handle_request(struct req *r, struct resp *resp, const struct conn_s
 	if (!(rt->flags & ROUTE_PUBLIC) && auth_select_tenant(r, &tenant, &e))
 		goto fail;
 	if (db_begin(r->db, r->arena, &e, tenant,
-		    r->who.kind != PRINCIPAL_NONE ? r->who.user_id : NULL, r->request_id))
+	            r->who.kind != PRINCIPAL_NONE ? r->who.user_id : NULL, r->request_id))
 		goto fail;
 	in_tx = true;
 	r->tenant_id = tenant;
@@ -460,7 +460,7 @@ static void handle_request(struct req *r, struct resp *resp, const struct conn_s
 	const char *idem_key = NULL;
 	char body_hash[65] = "";
 	if (strcmp(r->method, "POST") == 0 && r->tenant_id &&
-		(idem_key = req_header(r, "Idempotency-Key"))) {
+	        (idem_key = req_header(r, "Idempotency-Key"))) {
 		util_sha256_hex(r->body_raw ? r->body_raw : "", r->body_len, body_hash);
 		int found = idem_lookup(r, idem_key, body_hash, resp, &e);
 		if (found < 0)
@@ -500,8 +500,8 @@ struct query_check {
 	bool bad_utf8;
 };
 
-static enum MHD_Result query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
-	const char *value);
+static enum MHD_Result query_cb(
+        void *cls, enum MHD_ValueKind kind, const char *key, const char *value);
 
 static int check_query(struct req *r, struct err *e)
 {
@@ -516,9 +516,8 @@ static int check_query(struct req *r, struct err *e)
 	return 0;
 }
 
-
-static enum MHD_Result query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
-	const char *value)
+static enum MHD_Result query_cb(
+        void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct query_check *st = cls;
 	(void)kind;
@@ -550,15 +549,15 @@ static bool valid_request_id(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			    c == '-' || c == '_' || c == '.'))
+		            c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-	const char *method, const char *version, const char *upload_data,
-	size_t *upload_data_size, void **con_cls)
+        const char *method, const char *version, const char *upload_data, size_t *upload_data_size,
+        void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -567,7 +566,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cs = xcalloc(1, sizeof *cs);
 		cs->arena = arena_new();
 		cs->started = util_now_mono();
-		const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+		const char *rid =
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
 		if (valid_request_id(rid)) {
 			snprintf(cs->request_id, sizeof cs->request_id, "%s", rid);
 		} else {
@@ -575,8 +575,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			util_random(raw, sizeof raw);
 			util_hex(raw, sizeof raw, cs->request_id);
 		}
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-			MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl = MHD_lookup_connection_value(
+		        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > cfg.max_body)
 			cs->too_large = true;
 		atomic_fetch_add(&inflight, 1);
@@ -615,7 +615,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r.body_len = cs->body_len;
 	}
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	r.client_ip = "unknown";
 	if (ci && ci->client_addr) {
 		char ip[64];
@@ -652,8 +652,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return ret;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-	enum MHD_RequestTerminationCode toe)
+static void on_completed(
+        void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)conn;
@@ -690,23 +690,22 @@ int server_run(void)
 		return -1;
 	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
-		NULL, NULL,
-		on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+	        0, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
+	        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED,
+	        on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
 	if (!d) {
 		log_error("could not start HTTP server on %s:%d", cfg.listen_addr, cfg.port);
 		return -1;
 	}
 	log_info("listening on http://%s:%d with %d threads", cfg.listen_addr, cfg.port,
-		cfg.threads);
+	        cfg.threads);
 	while (!stop_requested)
 		pause();
 	log_info("shutting down: no new connections, finishing %d in-flight requests",
-		atomic_load(&inflight));
+	        atomic_load(&inflight));
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 300 && atomic_load(&inflight) > 0; i++)
 		usleep(100000);

@@ -11,6 +11,6 @@ int server_run(void);
 /* Find a route for (method, path); fills r->params. Returns the route, NULL if none;
  * *path_matched tells whether some route matched the path with another method. */
 const struct route *router_match(const char *method, const char *path, struct req *r,
-	bool *path_matched, char *allow, size_t allow_len);
+        bool *path_matched, char *allow, size_t allow_len);
 
 #endif

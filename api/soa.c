@@ -34,42 +34,42 @@
 	" ELSE ARRAY(SELECT jsonb_array_elements_text($4::jsonb)) END"
 
 static const char insert_sql[] =
-	"INSERT INTO soa_entries (tenant_id, framework_id, ref, applicable, reasons, reason_text,"
-	" exclusion_justification, implementation_status, owner_id, updated_by)"
-	" VALUES (app_tenant(), $1, $2, $3::boolean, " REASONS_PARAM ", $5, $6, $7, $8::uuid,"
-	" app_user()) ON CONFLICT DO NOTHING RETURNING version";
+        "INSERT INTO soa_entries (tenant_id, framework_id, ref, applicable, reasons, reason_text,"
+        " exclusion_justification, implementation_status, owner_id, updated_by)"
+        " VALUES (app_tenant(), $1, $2, $3::boolean, " REASONS_PARAM ", $5, $6, $7, $8::uuid,"
+        " app_user()) ON CONFLICT DO NOTHING RETURNING version";
 static const char update_sql[] =
-	"UPDATE soa_entries SET applicable = $3::boolean, reasons = " REASONS_PARAM ","
-	" reason_text = $5, exclusion_justification = $6, implementation_status = $7,"
-	" owner_id = $8::uuid, version = version + 1, updated_by = app_user(), updated_at = now()"
-	" WHERE framework_id = $1 AND ref = $2 AND version = $9::int RETURNING version";
+        "UPDATE soa_entries SET applicable = $3::boolean, reasons = " REASONS_PARAM ","
+        " reason_text = $5, exclusion_justification = $6, implementation_status = $7,"
+        " owner_id = $8::uuid, version = version + 1, updated_by = app_user(), updated_at = now()"
+        " WHERE framework_id = $1 AND ref = $2 AND version = $9::int RETURNING version";
 static const char approver_sql[] =
-	"SELECT coalesce((SELECT coalesce(nullif(u.display_name, ''), u.email) FROM users u"
-	" WHERE u.id = $1::uuid), (SELECT 'service account ' || s.name FROM service_accounts s"
-	" WHERE s.id = $1::uuid), '')";
+        "SELECT coalesce((SELECT coalesce(nullif(u.display_name, ''), u.email) FROM users u"
+        " WHERE u.id = $1::uuid), (SELECT 'service account ' || s.name FROM service_accounts s"
+        " WHERE s.id = $1::uuid), '')";
 static const char member_sql[] =
-	"SELECT 1 FROM memberships WHERE tenant_id = app_tenant() AND user_id = $1::uuid";
+        "SELECT 1 FROM memberships WHERE tenant_id = app_tenant() AND user_id = $1::uuid";
 
 static const struct jv_field entry_fields[] = {
-	{"applicable", JV_BOOL, JV_NULLABLE},
-	{"reasons", JV_ARRAY, JV_NULLABLE, .max = 4},
-	{"reason_text", JV_TEXT, 0, .max = 4000},
-	{"exclusion_justification", JV_TEXT, 0, .max = 4000},
-	{"implementation_status", JV_ENUM, JV_NULLABLE, .values = soa_statuses},
-	{"owner_id", JV_UUID, JV_NULLABLE},
-	{NULL},
+        {"applicable", JV_BOOL, JV_NULLABLE},
+        {"reasons", JV_ARRAY, JV_NULLABLE, .max = 4},
+        {"reason_text", JV_TEXT, 0, .max = 4000},
+        {"exclusion_justification", JV_TEXT, 0, .max = 4000},
+        {"implementation_status", JV_ENUM, JV_NULLABLE, .values = soa_statuses},
+        {"owner_id", JV_UUID, JV_NULLABLE},
+        {NULL},
 };
 static const struct jv_field reason_item = {"reasons", JV_ENUM, 0, .values = soa_reason_codes};
 static const struct jv_field approve_fields[] = {
-	{"note", JV_TEXT, 0, .max = 2000},
-	{NULL},
+        {"note", JV_TEXT, 0, .max = 2000},
+        {NULL},
 };
 static const struct jv_field export_fields[] = {
-	{"formats", JV_ARRAY, 0, .max = 3},
-	{NULL},
+        {"formats", JV_ARRAY, 0, .max = 3},
+        {NULL},
 };
 static const struct jv_field format_item = {
-	"formats", JV_ENUM, 0, .values = (const char *const[]){"xlsx", "csv", "json", NULL}};
+        "formats", JV_ENUM, 0, .values = (const char *const[]){"xlsx", "csv", "json", NULL}};
 
 /* The {framework} parameter names a standard with an SoA; *kind is its baseline kind. */
 static int framework_param(struct req *r, const char **fw, const char **kind, struct err *e)
@@ -78,7 +78,7 @@ static int framework_param(struct req *r, const char **fw, const char **kind, st
 	*fw = req_param(r, "framework");
 	if (strlen(*fw) > 40)
 		return err_set(
-			e, ERR_NOT_FOUND, NULL, "no Statement of Applicability for this framework");
+		        e, ERR_NOT_FOUND, NULL, "no Statement of Applicability for this framework");
 	if (soa_framework(r->db, r->arena, *fw, &name, e))
 		return -1;
 	if (kind)
@@ -98,7 +98,7 @@ static int parse_number(const char *s, int *out, struct err *e)
 
 /* One line with its ETag, or 404 when ref is not an Annex A control of fw. */
 static json_t *load_line(
-	struct req *r, const char *fw, const char *ref, struct resp *resp, struct err *e)
+        struct req *r, const char *fw, const char *ref, struct resp *resp, struct err *e)
 {
 	json_t *facts;
 	if (strlen(ref) > 40 || soa_facts(r->db, r->arena, fw, ref, &facts, e))
@@ -109,10 +109,10 @@ static json_t *load_line(
 		return NULL;
 	}
 	json_t *line = arena_json(
-		r->arena, soa_line(json_array_get(items, 0), json_object_get(facts, "users")));
+	        r->arena, soa_line(json_array_get(items, 0), json_object_get(facts, "users")));
 	if (resp)
 		resp->etag = arena_printf(r->arena, "%lld",
-			(long long)json_integer_value(json_object_get(line, "version")));
+		        (long long)json_integer_value(json_object_get(line, "version")));
 	return line;
 }
 
@@ -216,8 +216,8 @@ static void fast_json(struct text *t, const json_t *v)
 		break;
 	case JSON_INTEGER:
 		put(t, num,
-			(size_t)snprintf(
-				num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+		        (size_t)snprintf(
+		                num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
 		break;
 	case JSON_REAL: {
 		int n = snprintf(num, sizeof num, "%.17g", json_real_value(v));
@@ -243,7 +243,7 @@ static int soa_get(struct req *r, struct resp *resp, struct err *e)
 	const char *fw, *kind;
 	json_t *soa, *versions;
 	if (framework_param(r, &fw, &kind, e) || soa_build(r->db, r->arena, fw, &soa, e) ||
-		baseline_list(r->db, r->arena, kind, &versions, e))
+	        baseline_list(r->db, r->arena, kind, &versions, e))
 		return -1;
 	size_t n = json_array_size(versions);
 	json_object_set(soa, "approved", n ? json_array_get(versions, n - 1) : json_null());
@@ -289,7 +289,7 @@ static int soa_item_update(struct req *r, struct resp *resp, struct err *e)
 	json_t *b;
 	long version;
 	if (framework_param(r, &fw, NULL, e) || req_body_object(r, &b, e) ||
-		jv_check(b, entry_fields, e))
+	        jv_check(b, entry_fields, e))
 		return -1;
 	json_t *reasons = json_object_get(b, "reasons");
 	json_t *seen = arena_json(r->arena, json_object());
@@ -313,7 +313,7 @@ static int soa_item_update(struct req *r, struct resp *resp, struct err *e)
 	long current = (long)json_integer_value(json_object_get(before, "version"));
 	if (version != current)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the line was changed by someone else (current version %ld)", current);
+		        "the line was changed by someone else (current version %ld)", current);
 	const char *owner = jv_str(b, "owner_id");
 	if (owner) {
 		PGresult *m = db_exec(r->db, r->arena, e, member_sql, 1, owner);
@@ -327,7 +327,7 @@ static int soa_item_update(struct req *r, struct resp *resp, struct err *e)
 	if (soa_facts(r->db, r->arena, fw, ref, &facts, e))
 		return -1;
 	json_t *entry =
-		json_object_get(json_array_get(json_object_get(facts, "items"), 0), "entry");
+	        json_object_get(json_array_get(json_object_get(facts, "items"), 0), "entry");
 	json_t *app = pick(b, entry, "applicable");
 	json_t *rs = pick(b, entry, "reasons");
 	char *rs_text = json_is_array(rs) ? json_dumps(rs, JSON_COMPACT) : NULL;
@@ -336,22 +336,22 @@ static int soa_item_update(struct req *r, struct resp *resp, struct err *e)
 	char vbuf[24];
 	snprintf(vbuf, sizeof vbuf, "%ld", current);
 	const char *p[] = {fw, ref,
-		json_is_boolean(app) ? (json_is_true(app) ? "true" : "false") : NULL,
-		rs_text ? arena_strdup(r->arena, rs_text) : NULL, rt ? rt : "", ej ? ej : "",
-		text_of(pick(b, entry, "implementation_status")),
-		text_of(pick(b, entry, "owner_id")), vbuf};
+	        json_is_boolean(app) ? (json_is_true(app) ? "true" : "false") : NULL,
+	        rs_text ? arena_strdup(r->arena, rs_text) : NULL, rt ? rt : "", ej ? ej : "",
+	        text_of(pick(b, entry, "implementation_status")),
+	        text_of(pick(b, entry, "owner_id")), vbuf};
 	free(rs_text);
 	PGresult *w = db_execv(r->db, r->arena, e,
-		json_is_null(entry) || !entry ? insert_sql : update_sql,
-		json_is_null(entry) || !entry ? 8 : 9, p);
+	        json_is_null(entry) || !entry ? insert_sql : update_sql,
+	        json_is_null(entry) || !entry ? 8 : 9, p);
 	if (!w)
 		return -1;
 	if (PQntuples(w) == 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the line was changed by someone else");
+		        "the line was changed by someone else");
 	json_t *after = load_line(r, fw, ref, resp, e);
 	if (!after || audit_record(r, "soa.update", "soa_entry",
-			      arena_printf(r->arena, "%s:%s", fw, ref), before, after, e))
+	                      arena_printf(r->arena, "%s:%s", fw, ref), before, after, e))
 		return -1;
 	resp->body = json_incref(after);
 	return 0;
@@ -371,11 +371,11 @@ static int soa_check_route(struct req *r, struct resp *resp, struct err *e)
 	{
 		const char *rule = json_string_value(json_object_get(f, "rule"));
 		json_object_set_new(by_rule, rule,
-			json_integer(json_integer_value(json_object_get(by_rule, rule)) + 1));
+		        json_integer(json_integer_value(json_object_get(by_rule, rule)) + 1));
 	}
 	resp->body = json_pack("{s:s, s:O, s:b, s:O, s:o}", "framework", fw, "catalog_version",
-		json_object_get(soa, "catalog_version"), "clean", json_array_size(findings) == 0,
-		"findings", findings, "by_rule", by_rule);
+	        json_object_get(soa, "catalog_version"), "clean", json_array_size(findings) == 0,
+	        "findings", findings, "by_rule", by_rule);
 	return 0;
 }
 
@@ -391,11 +391,11 @@ static int soa_approve(struct req *r, struct resp *resp, struct err *e)
 	size_t i;
 	json_t *l;
 	json_array_foreach(json_object_get(soa, "items"), i, l)
-		json_array_append_new(frozen, soa_frozen_line(l));
+	        json_array_append_new(frozen, soa_frozen_line(l));
 	json_t *content = json_pack("{s:s, s:O, s:O, s:o, s:O, s:O}", "framework", fw, "name",
-		json_object_get(soa, "name"), "catalog_version",
-		json_object_get(soa, "catalog_version"), "items", frozen, "findings",
-		json_object_get(soa, "findings"), "summary", json_object_get(soa, "summary"));
+	        json_object_get(soa, "name"), "catalog_version",
+	        json_object_get(soa, "catalog_version"), "items", frozen, "findings",
+	        json_object_get(soa, "findings"), "summary", json_object_get(soa, "summary"));
 	arena_json(r->arena, content);
 	/* who approved is part of the frozen, hashed content */
 	const char *approver = r->who.user_id[0] ? r->who.user_id : NULL;
@@ -403,15 +403,15 @@ static int soa_approve(struct req *r, struct resp *resp, struct err *e)
 	if (approver && !an)
 		return -1;
 	json_object_set_new(content, "approver",
-		approver ? json_pack("{s:s, s:s}", "id", approver, "name", PQgetvalue(an, 0, 0))
-			 : json_null());
+	        approver ? json_pack("{s:s, s:s}", "id", approver, "name", PQgetvalue(an, 0, 0))
+	                 : json_null());
 	if (baseline_freeze(r->db, r->arena, kind, content, approver, b ? jv_str(b, "note") : NULL,
-		    &meta, e) ||
-		audit_record(r, "soa.approve", "soa", kind, NULL, meta, e))
+	            &meta, e) ||
+	        audit_record(r, "soa.approve", "soa", kind, NULL, meta, e))
 		return -1;
 	resp->status = 201;
 	resp->location = arena_printf(r->arena, "/v1/soa/%s/versions/%lld", fw,
-		(long long)json_integer_value(json_object_get(meta, "number")));
+	        (long long)json_integer_value(json_object_get(meta, "number")));
 	resp->body = json_incref(meta);
 	return 0;
 }
@@ -432,7 +432,7 @@ static int soa_version_get(struct req *r, struct resp *resp, struct err *e)
 	int n;
 	json_t *v;
 	if (framework_param(r, &fw, &kind, e) || parse_number(req_param(r, "n"), &n, e) ||
-		baseline_get(r->db, r->arena, kind, n, &v, e))
+	        baseline_get(r->db, r->arena, kind, n, &v, e))
 		return -1;
 	resp->body = json_incref(v);
 	return 0;
@@ -444,9 +444,9 @@ static int soa_version_diff(struct req *r, struct resp *resp, struct err *e)
 	int na, nb;
 	json_t *a, *b;
 	if (framework_param(r, &fw, &kind, e) || parse_number(req_param(r, "a"), &na, e) ||
-		parse_number(req_param(r, "b"), &nb, e) ||
-		baseline_get(r->db, r->arena, kind, na, &a, e) ||
-		baseline_get(r->db, r->arena, kind, nb, &b, e))
+	        parse_number(req_param(r, "b"), &nb, e) ||
+	        baseline_get(r->db, r->arena, kind, na, &a, e) ||
+	        baseline_get(r->db, r->arena, kind, nb, &b, e))
 		return -1;
 	json_t *d = baseline_diff(json_object_get(a, "content"), json_object_get(b, "content"));
 	json_object_set_new(d, "framework", json_string(fw));
@@ -474,38 +474,38 @@ static int soa_export(struct req *r, struct resp *resp, struct err *e)
 			return -1;
 	}
 	json_t *fmts = json_array_size(formats) ? json_incref(formats)
-						: json_pack("[sss]", "xlsx", "csv", "json");
+	                                        : json_pack("[sss]", "xlsx", "csv", "json");
 	json_t *payload = arena_json(r->arena, json_pack("{s:o}", "formats", fmts));
 	if (q_enqueue(r, "soa.export", payload, NULL, &job, e) ||
-		audit_record(r, "soa.export", "job", json_string_value(json_object_get(job, "id")),
-			NULL, job, e))
+	        audit_record(r, "soa.export", "job", json_string_value(json_object_get(job, "id")),
+	                NULL, job, e))
 		return -1;
 	resp->status = 202;
 	resp->location = arena_printf(
-		r->arena, "/v1/jobs/%s", json_string_value(json_object_get(job, "id")));
+	        r->arena, "/v1/jobs/%s", json_string_value(json_object_get(job, "id")));
 	resp->body = json_incref(job);
 	return 0;
 }
 
 const struct route soa_routes[] = {
-	{"POST", "/v1/soa/export", soa_export, "soa:read", 0,
-		"Export both Statements of Applicability (XLSX, CSV, JSON) as a job artifact"},
-	{"GET", "/v1/soa/{framework}", soa_get, "soa:read", 0,
-		"The current Statement of Applicability, pre-filled from the control library"},
-	{"GET", "/v1/soa/{framework}/items/{ref}", soa_item_get, "soa:read", 0,
-		"One line of the Statement of Applicability"},
-	{"PATCH", "/v1/soa/{framework}/items/{ref}", soa_item_update, "soa:write", 0,
-		"Record applicability, reasons, justification, status or owner (If-Match "
-		"required)"},
-	{"GET", "/v1/soa/{framework}/check", soa_check_route, "soa:read", 0,
-		"Findings an auditor would raise against the current Statement of Applicability"},
-	{"POST", "/v1/soa/{framework}/approve", soa_approve, "soa:approve", 0,
-		"Approve the current Statement of Applicability: freeze it as the next version"},
-	{"GET", "/v1/soa/{framework}/versions", soa_versions, "soa:read", 0,
-		"Approved (frozen) versions of the Statement of Applicability"},
-	{"GET", "/v1/soa/{framework}/versions/{n}", soa_version_get, "soa:read", 0,
-		"One approved version with its content and an integrity check of its hash"},
-	{"GET", "/v1/soa/{framework}/versions/{a}/diff/{b}", soa_version_diff, "soa:read", 0,
-		"What changed between two approved versions"},
-	{NULL},
+        {"POST", "/v1/soa/export", soa_export, "soa:read", 0,
+                "Export both Statements of Applicability (XLSX, CSV, JSON) as a job artifact"},
+        {"GET", "/v1/soa/{framework}", soa_get, "soa:read", 0,
+                "The current Statement of Applicability, pre-filled from the control library"},
+        {"GET", "/v1/soa/{framework}/items/{ref}", soa_item_get, "soa:read", 0,
+                "One line of the Statement of Applicability"},
+        {"PATCH", "/v1/soa/{framework}/items/{ref}", soa_item_update, "soa:write", 0,
+                "Record applicability, reasons, justification, status or owner (If-Match "
+                "required)"},
+        {"GET", "/v1/soa/{framework}/check", soa_check_route, "soa:read", 0,
+                "Findings an auditor would raise against the current Statement of Applicability"},
+        {"POST", "/v1/soa/{framework}/approve", soa_approve, "soa:approve", 0,
+                "Approve the current Statement of Applicability: freeze it as the next version"},
+        {"GET", "/v1/soa/{framework}/versions", soa_versions, "soa:read", 0,
+                "Approved (frozen) versions of the Statement of Applicability"},
+        {"GET", "/v1/soa/{framework}/versions/{n}", soa_version_get, "soa:read", 0,
+                "One approved version with its content and an integrity check of its hash"},
+        {"GET", "/v1/soa/{framework}/versions/{a}/diff/{b}", soa_version_diff, "soa:read", 0,
+                "What changed between two approved versions"},
+        {NULL},
 };

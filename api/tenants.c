@@ -18,7 +18,7 @@
 #include "tenant_io.h"
 #include "util.h"
 
-#define TENANT_JSON                                                                      \
+#define TENANT_JSON                                                                                \
 	"jsonb_build_object('id', t.id, 'kind', t.kind, 'parent_id', t.parent_id, 'slug',  \
 	t.slug, 'name', t.name, 'status', t.status, 'delete_after', t.delete_after,        \
 	'settings', t.settings, 'version', t.version, 'created_at', t.created_at,          \
@@ -27,49 +27,51 @@
 static const char get_sql[] = "SELECT " TENANT_JSON " FROM tenants t WHERE t.id = $1";
 
 static const char list_sql[] =
-	"SELECT coalesce(jsonb_agg(j ORDER BY (j->>'created_at')::timestamptz, j->>'id'), '[]') FROM ("
-	" SELECT " TENANT_JSON " AS j FROM tenants t"
-	" WHERE ($1::text IS NULL OR t.status = $1) AND ($2::text IS NULL OR t.kind = $2)"
-	"   AND ($3::timestamptz IS NULL OR (t.created_at, t.id) > ($3::timestamptz, $4::uuid))"
-	" ORDER BY t.created_at, t.id LIMIT $5) s";
+        "SELECT coalesce(jsonb_agg(j ORDER BY (j->>'created_at')::timestamptz, j->>'id'), '[]') "
+        "FROM ("
+        " SELECT " TENANT_JSON " AS j FROM tenants t"
+        " WHERE ($1::text IS NULL OR t.status = $1) AND ($2::text IS NULL OR t.kind = $2)"
+        "   AND ($3::timestamptz IS NULL OR (t.created_at, t.id) > ($3::timestamptz, $4::uuid))"
+        " ORDER BY t.created_at, t.id LIMIT $5) s";
 
 static const char insert_sql[] =
-	"INSERT INTO tenants AS t (kind, parent_id, slug, name, settings)"
-	" VALUES ('client', $1, $2, $3, coalesce($4::jsonb, '{}')) RETURNING " TENANT_JSON;
+        "INSERT INTO tenants AS t (kind, parent_id, slug, name, settings)"
+        " VALUES ('client', $1, $2, $3, coalesce($4::jsonb, '{}')) RETURNING " TENANT_JSON;
 static const char own_users_sql[] =
-	"SELECT coalesce(jsonb_agg(id), '[]') FROM users WHERE tenant_id = $1";
+        "SELECT coalesce(jsonb_agg(id), '[]') FROM users WHERE tenant_id = $1";
 static const char member_sql[] =
-	"INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'operator')";
+        "INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'operator')";
 
 static const char update_sql[] =
-	"UPDATE tenants AS t SET name = coalesce($3, name), settings = coalesce($4::jsonb, settings),"
-	" version = version + 1, updated_at = now() WHERE id = $1 AND version = $2"
-	" RETURNING " TENANT_JSON;
+        "UPDATE tenants AS t SET name = coalesce($3, name), settings = coalesce($4::jsonb, "
+        "settings),"
+        " version = version + 1, updated_at = now() WHERE id = $1 AND version = $2"
+        " RETURNING " TENANT_JSON;
 static const char status_sql[] =
-	"UPDATE tenants AS t SET status = $2, delete_after = $3::timestamptz,"
-	" version = version + 1, updated_at = now() WHERE id = $1 AND kind = 'client'"
-	" AND ($4::int IS NULL OR version = $4::int) RETURNING " TENANT_JSON;
+        "UPDATE tenants AS t SET status = $2, delete_after = $3::timestamptz,"
+        " version = version + 1, updated_at = now() WHERE id = $1 AND kind = 'client'"
+        " AND ($4::int IS NULL OR version = $4::int) RETURNING " TENANT_JSON;
 
 static const char *const list_query[] = {"limit", "status", "kind", NULL};
 static const char *const statuses[] = {"active", "suspended", "deleting", NULL};
 static const char *const kinds[] = {"operator", "client", NULL};
 
 static const struct jv_field create_fields[] = {
-	{"slug", JV_STRING, JV_REQUIRED, .max = 63},
-	{"name", JV_STRING, JV_REQUIRED, .max = 200},
-	{"settings", JV_OBJECT, 0, .max = 100},
-	{NULL},
+        {"slug", JV_STRING, JV_REQUIRED, .max = 63},
+        {"name", JV_STRING, JV_REQUIRED, .max = 200},
+        {"settings", JV_OBJECT, 0, .max = 100},
+        {NULL},
 };
 static const struct jv_field update_fields[] = {
-	{"name", JV_STRING, 0, .max = 200},
-	{"settings", JV_OBJECT, 0, .max = 100},
-	{NULL},
+        {"name", JV_STRING, 0, .max = 200},
+        {"settings", JV_OBJECT, 0, .max = 100},
+        {NULL},
 };
 static const struct jv_field import_fields[] = {
-	{"slug", JV_STRING, JV_REQUIRED, .max = 63},
-	{"name", JV_STRING, JV_REQUIRED, .max = 200},
-	{"document", JV_OBJECT, JV_REQUIRED, .max = 20},
-	{NULL},
+        {"slug", JV_STRING, JV_REQUIRED, .max = 63},
+        {"name", JV_STRING, JV_REQUIRED, .max = 200},
+        {"document", JV_OBJECT, JV_REQUIRED, .max = 20},
+        {NULL},
 };
 
 static bool valid_slug(const char *s)
@@ -100,7 +102,7 @@ static json_t *load(struct req *r, const char *id, struct resp *resp, struct err
 	json_t *t = db_json_row(r, e, "tenant", get_sql, 1, p);
 	if (t && resp)
 		resp->etag = arena_printf(r->arena, "%lld",
-			(long long)json_integer_value(json_object_get(t, "version")));
+		        (long long)json_integer_value(json_object_get(t, "version")));
 	return t;
 }
 
@@ -144,7 +146,8 @@ static int tenant_create(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (!valid_slug(jv_str(b, "slug")))
 		return err_set(e, ERR_INVALID, "slug",
-			"2-63 characters: lower-case letters, digits and '-', not starting with '-'");
+		        "2-63 characters: lower-case letters, digits and '-', not starting with "
+		        "'-'");
 	char *settings = jv_dump(b, "settings");
 	const char *p[] = {r->tenant_id, jv_str(b, "slug"), jv_str(b, "name"), settings};
 	json_t *t = db_json_row(r, e, "tenant", insert_sql, 4, p);
@@ -159,9 +162,10 @@ static int tenant_create(struct req *r, struct resp *resp, struct err *e)
 	if (req_set_tenant(r, id, e))
 		return -1;
 	if (r->who.kind == PRINCIPAL_USER &&
-		!db_exec(r->db, r->arena, e, member_sql, 2, id, r->who.user_id))
+	        !db_exec(r->db, r->arena, e, member_sql, 2, id, r->who.user_id))
 		return -1;
-	if (audit_record(r, "tenant.create", "tenant", id, NULL, t, e) || req_set_tenant(r, home, e))
+	if (audit_record(r, "tenant.create", "tenant", id, NULL, t, e) ||
+	        req_set_tenant(r, home, e))
 		return -1;
 	resp->status = 201;
 	resp->location = arena_printf(r->arena, "/v1/tenants/%s", id);
@@ -176,7 +180,7 @@ static int tenant_update(struct req *r, struct resp *resp, struct err *e)
 	json_t *b;
 	long version;
 	if (req_param_uuid(r, "id", &id, e) || req_body_object(r, &b, e) ||
-		jv_check(b, update_fields, e) || req_if_match(r, &version, e))
+	        jv_check(b, update_fields, e) || req_if_match(r, &version, e))
 		return -1;
 	json_t *before = load(r, id, NULL, e);
 	if (!before)
@@ -191,20 +195,20 @@ static int tenant_update(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (PQntuples(res) == 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the tenant was changed by someone else (current version %lld)",
-			(long long)json_integer_value(json_object_get(before, "version")));
+		        "the tenant was changed by someone else (current version %lld)",
+		        (long long)json_integer_value(json_object_get(before, "version")));
 	json_t *after = db_json(r->arena, res, 0, 0);
 	if (audit_record(r, "tenant.update", "tenant", id, before, after, e))
 		return -1;
-	resp->etag = arena_printf(r->arena, "%lld",
-		(long long)json_integer_value(json_object_get(after, "version")));
+	resp->etag = arena_printf(
+	        r->arena, "%lld", (long long)json_integer_value(json_object_get(after, "version")));
 	resp->body = json_incref(after);
 	return 0;
 }
 
 /* Move a client tenant to `to` (from one of the allowed states). */
 static int transition(struct req *r, struct resp *resp, struct err *e, const char *to,
-	const char *const *from, const char *action, bool need_if_match)
+        const char *const *from, const char *action, bool need_if_match)
 {
 	const char *id;
 	long version = 0;
@@ -216,7 +220,8 @@ static int transition(struct req *r, struct resp *resp, struct err *e, const cha
 	if (strcmp(json_string_value(json_object_get(before, "kind")), "operator") == 0)
 		return err_set(e, ERR_UNPROCESSABLE, "id", "an operator tenant cannot be %s", to);
 	if (strcmp(id, r->tenant_id) == 0)
-		return err_set(e, ERR_UNPROCESSABLE, "id", "act on a client tenant from its operator");
+		return err_set(
+		        e, ERR_UNPROCESSABLE, "id", "act on a client tenant from its operator");
 	const char *cur = json_string_value(json_object_get(before, "status"));
 	if (!in_list(cur, from))
 		return err_set(e, ERR_CONFLICT, "status", "tenant is %s", cur);
@@ -224,8 +229,8 @@ static int transition(struct req *r, struct resp *resp, struct err *e, const cha
 	snprintf(vbuf, sizeof vbuf, "%ld", version);
 	if (strcmp(to, "deleting") == 0) {
 		PGresult *t = db_exec(r->db, r->arena, e,
-			"SELECT (now() + make_interval(secs => $1::int))::text", 1,
-			arena_printf(r->arena, "%d", cfg.tenant_delete_grace));
+		        "SELECT (now() + make_interval(secs => $1::int))::text", 1,
+		        arena_printf(r->arena, "%d", cfg.tenant_delete_grace));
 		if (!t)
 			return -1;
 		snprintf(when, sizeof when, "%s", PQgetvalue(t, 0, 0));
@@ -236,12 +241,12 @@ static int transition(struct req *r, struct resp *resp, struct err *e, const cha
 		return -1;
 	if (PQntuples(res) == 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
-			"the tenant was changed by someone else");
+		        "the tenant was changed by someone else");
 	json_t *after = db_json(r->arena, res, 0, 0);
 	if (audit_record(r, action, "tenant", id, before, after, e))
 		return -1;
-	resp->etag = arena_printf(r->arena, "%lld",
-		(long long)json_integer_value(json_object_get(after, "version")));
+	resp->etag = arena_printf(
+	        r->arena, "%lld", (long long)json_integer_value(json_object_get(after, "version")));
 	resp->body = json_incref(after);
 	return 0;
 }
@@ -280,7 +285,8 @@ static int tenant_import_route(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	if (!valid_slug(jv_str(b, "slug")))
 		return err_set(e, ERR_INVALID, "slug",
-			"2-63 characters: lower-case letters, digits and '-', not starting with '-'");
+		        "2-63 characters: lower-case letters, digits and '-', not starting with "
+		        "'-'");
 	const json_t *doc = json_object_get(b, "document");
 	json_t *src = json_object_get(doc, "tenant");
 	json_t *settings = json_object_get(src, "settings");
@@ -301,14 +307,16 @@ static int tenant_import_route(struct req *r, struct resp *resp, struct err *e)
 	if (tenant_import(r->db, r->arena, id, doc, own_users, e))
 		return -1;
 	/* the importing operator keeps access even if the document had no such member */
-	if (r->who.kind == PRINCIPAL_USER &&
-		!db_exec(r->db, r->arena, e,
-			"INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'operator')"
-			" ON CONFLICT (tenant_id, user_id) DO NOTHING",
-			2, id, r->who.user_id))
+	if (r->who.kind == PRINCIPAL_USER && !db_exec(r->db, r->arena, e,
+	                                             "INSERT INTO memberships (tenant_id, user_id, "
+	                                             "role) VALUES ($1, $2, 'operator')"
+	                                             " ON CONFLICT (tenant_id, user_id) DO NOTHING",
+	                                             2, id, r->who.user_id))
 		return -1;
 	json_t *info = json_pack("{s:O, s:O}", "source_tenant", src ? src : json_null(),
-		"source_audit_head", json_object_get(doc, "audit_head") ? json_object_get(doc, "audit_head") : json_null());
+	        "source_audit_head",
+	        json_object_get(doc, "audit_head") ? json_object_get(doc, "audit_head")
+	                                           : json_null());
 	int rc = audit_record(r, "tenant.imported", "tenant", id, NULL, info, e);
 	json_decref(info);
 	if (rc || req_set_tenant(r, home, e))
@@ -320,23 +328,23 @@ static int tenant_import_route(struct req *r, struct resp *resp, struct err *e)
 }
 
 const struct route tenant_routes[] = {
-	{"GET", "/v1/tenants", tenant_list, "tenants:read", 0,
-		"List the tenant the request acts in and, for an operator, its client tenants",
-		list_query},
-	{"POST", "/v1/tenants", tenant_create, "tenants:admin", ROUTE_OPERATOR,
-		"Create a client tenant under the calling consultancy"},
-	{"POST", "/v1/tenants/import", tenant_import_route, "tenants:admin", ROUTE_OPERATOR,
-		"Create a client tenant from a tenant export document"},
-	{"GET", "/v1/tenants/{id}", tenant_get, "tenants:read", 0, "Get a tenant"},
-	{"PATCH", "/v1/tenants/{id}", tenant_update, "tenants:write", 0,
-		"Update a tenant's name or settings (If-Match required)"},
-	{"DELETE", "/v1/tenants/{id}", tenant_delete, "tenants:admin", ROUTE_OPERATOR,
-		"Schedule a client tenant for deletion after the grace period (If-Match required)"},
-	{"POST", "/v1/tenants/{id}/suspend", tenant_suspend, "tenants:admin", ROUTE_OPERATOR,
-		"Suspend a client tenant: its users get 403"},
-	{"POST", "/v1/tenants/{id}/resume", tenant_resume, "tenants:admin", ROUTE_OPERATOR,
-		"Resume a suspended client tenant"},
-	{"POST", "/v1/tenants/{id}/restore", tenant_restore, "tenants:admin", ROUTE_OPERATOR,
-		"Cancel a pending deletion during the grace period"},
-	{NULL},
+        {"GET", "/v1/tenants", tenant_list, "tenants:read", 0,
+                "List the tenant the request acts in and, for an operator, its client tenants",
+                list_query},
+        {"POST", "/v1/tenants", tenant_create, "tenants:admin", ROUTE_OPERATOR,
+                "Create a client tenant under the calling consultancy"},
+        {"POST", "/v1/tenants/import", tenant_import_route, "tenants:admin", ROUTE_OPERATOR,
+                "Create a client tenant from a tenant export document"},
+        {"GET", "/v1/tenants/{id}", tenant_get, "tenants:read", 0, "Get a tenant"},
+        {"PATCH", "/v1/tenants/{id}", tenant_update, "tenants:write", 0,
+                "Update a tenant's name or settings (If-Match required)"},
+        {"DELETE", "/v1/tenants/{id}", tenant_delete, "tenants:admin", ROUTE_OPERATOR,
+                "Schedule a client tenant for deletion after the grace period (If-Match required)"},
+        {"POST", "/v1/tenants/{id}/suspend", tenant_suspend, "tenants:admin", ROUTE_OPERATOR,
+                "Suspend a client tenant: its users get 403"},
+        {"POST", "/v1/tenants/{id}/resume", tenant_resume, "tenants:admin", ROUTE_OPERATOR,
+                "Resume a suspended client tenant"},
+        {"POST", "/v1/tenants/{id}/restore", tenant_restore, "tenants:admin", ROUTE_OPERATOR,
+                "Cancel a pending deletion during the grace period"},
+        {NULL},
 };

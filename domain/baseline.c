@@ -10,22 +10,21 @@
 #include "db.h"
 #include "util.h"
 
-#define BASELINE_META                                                                    \
+#define BASELINE_META                                                                              \
 	"jsonb_build_object('kind', kind, 'number', number, 'sha256', sha256, 'item_count', \
 	item_count, 'approved_by', approved_by, 'approved_at', approved_at, 'note', note)"
 
-static const char next_sql[] =
-	"SELECT coalesce(max(number), 0) + 1 FROM baselines WHERE kind = $1";
+static const char next_sql[] = "SELECT coalesce(max(number), 0) + 1 FROM baselines WHERE kind = $1";
 static const char lock_sql[] = "SELECT pg_advisory_xact_lock(hashtext(app_tenant()::text || $1))";
 static const char insert_sql[] =
-	"INSERT INTO baselines (tenant_id, kind, number, content, sha256, item_count, approved_by,"
-	" note) VALUES (app_tenant(), $1, $2::int, $3::jsonb, $4, $5::int, $6, coalesce($7, ''))"
-	" RETURNING " BASELINE_META;
+        "INSERT INTO baselines (tenant_id, kind, number, content, sha256, item_count, approved_by,"
+        " note) VALUES (app_tenant(), $1, $2::int, $3::jsonb, $4, $5::int, $6, coalesce($7, ''))"
+        " RETURNING " BASELINE_META;
 static const char get_sql[] = "SELECT " BASELINE_META ", content FROM baselines"
-			      " WHERE kind = $1 AND number = $2::int";
+                              " WHERE kind = $1 AND number = $2::int";
 static const char list_sql[] =
-	"SELECT coalesce(jsonb_agg(" BASELINE_META " ORDER BY number), '[]') FROM baselines"
-	" WHERE kind = $1";
+        "SELECT coalesce(jsonb_agg(" BASELINE_META " ORDER BY number), '[]') FROM baselines"
+        " WHERE kind = $1";
 
 void baseline_hash(const json_t *content, char out[65])
 {
@@ -35,7 +34,7 @@ void baseline_hash(const json_t *content, char out[65])
 }
 
 int baseline_freeze(PGconn *c, struct arena *a, const char *kind, const json_t *content,
-	const char *approver, const char *note, json_t **out, struct err *e)
+        const char *approver, const char *note, json_t **out, struct err *e)
 {
 	const json_t *items = json_object_get(content, "items");
 	if (!json_is_array(items))
@@ -51,7 +50,7 @@ int baseline_freeze(PGconn *c, struct arena *a, const char *kind, const json_t *
 	snprintf(count, sizeof count, "%zu", json_array_size(items));
 	char *text = json_dumps(content, JSON_COMPACT | JSON_SORT_KEYS);
 	PGresult *r = db_exec(c, a, e, insert_sql, 7, kind, PQgetvalue(n, 0, 0), text, hash, count,
-		approver, note);
+	        approver, note);
 	free(text);
 	if (!r)
 		return -1;
@@ -59,8 +58,8 @@ int baseline_freeze(PGconn *c, struct arena *a, const char *kind, const json_t *
 	return 0;
 }
 
-int baseline_get(PGconn *c, struct arena *a, const char *kind, int number, json_t **out,
-	struct err *e)
+int baseline_get(
+        PGconn *c, struct arena *a, const char *kind, int number, json_t **out, struct err *e)
 {
 	char num[16];
 	snprintf(num, sizeof num, "%d", number);
@@ -75,7 +74,8 @@ int baseline_get(PGconn *c, struct arena *a, const char *kind, int number, json_
 	baseline_hash(content, hash);
 	json_object_set(meta, "content", content);
 	json_object_set_new(meta, "integrity",
-		json_boolean(strcmp(hash, json_string_value(json_object_get(meta, "sha256"))) == 0));
+	        json_boolean(
+	                strcmp(hash, json_string_value(json_object_get(meta, "sha256"))) == 0));
 	*out = meta;
 	return 0;
 }
@@ -124,17 +124,18 @@ json_t *baseline_diff(const json_t *a, const json_t *b)
 			json_t *ov = json_object_get(old, f);
 			if (!ov || !json_equal(ov, v))
 				json_object_set_new(changes, f,
-					json_pack("{s:O, s:O}", "from", ov ? ov : json_null(), "to", v));
+				        json_pack("{s:O, s:O}", "from", ov ? ov : json_null(), "to",
+				                v));
 		}
 		json_object_foreach((json_t *)old, f, v)
 		{
 			if (!json_object_get(it, f))
-				json_object_set_new(changes, f,
-					json_pack("{s:O, s:n}", "from", v, "to"));
+				json_object_set_new(
+				        changes, f, json_pack("{s:O, s:n}", "from", v, "to"));
 		}
 		if (json_object_size(changes))
-			json_array_append_new(changed,
-				json_pack("{s:s, s:o}", "key", key, "changes", changes));
+			json_array_append_new(
+			        changed, json_pack("{s:s, s:o}", "key", key, "changes", changes));
 		else
 			json_decref(changes);
 	}

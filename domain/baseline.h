@@ -23,11 +23,11 @@
 /* Freeze content (borrowed) as the next version of kind. *out (arena-owned) is the
  * stored baseline's metadata: kind, number, sha256, item_count, approved_by, approved_at. */
 int baseline_freeze(PGconn *c, struct arena *a, const char *kind, const json_t *content,
-	const char *approver, const char *note, json_t **out, struct err *e);
+        const char *approver, const char *note, json_t **out, struct err *e);
 /* Version `number` of kind with its content; "integrity" tells whether the stored hash
  * still matches the content. ERR_NOT_FOUND when absent. */
-int baseline_get(PGconn *c, struct arena *a, const char *kind, int number, json_t **out,
-	struct err *e);
+int baseline_get(
+        PGconn *c, struct arena *a, const char *kind, int number, json_t **out, struct err *e);
 /* Metadata of all versions of kind, oldest first. */
 int baseline_list(PGconn *c, struct arena *a, const char *kind, json_t **out, struct err *e);
 /* Pure: what changed from a to b (each {"items": [...]} keyed by "key"):

@@ -22,29 +22,29 @@
 /* ------------------------------------------------------------------ layouts */
 
 static const char *const layout_names[] = {
-	[CATALOG_FRAMEWORKS] = "frameworks",
-	[CATALOG_REQUIREMENTS] = "requirements",
-	[CATALOG_ANNEX_C] = "annex_c",
-	[CATALOG_RELATIONS] = "relations",
-	[CATALOG_CHANGES] = "changes",
+        [CATALOG_FRAMEWORKS] = "frameworks",
+        [CATALOG_REQUIREMENTS] = "requirements",
+        [CATALOG_ANNEX_C] = "annex_c",
+        [CATALOG_RELATIONS] = "relations",
+        [CATALOG_CHANGES] = "changes",
 };
 
 static const char *const layout_headers[] = {
-	[CATALOG_FRAMEWORKS] = "id\tname\tedition\tkind",
-	[CATALOG_REQUIREMENTS] =
-		"ref\tkind\tparent_ref\ttitle\tguidance\ttypical_evidence\tattributes",
-	[CATALOG_ANNEX_C] = "ref\tkind\ttitle\tguidance",
-	[CATALOG_RELATIONS] = "from_framework\tfrom_ref\trelation\tto_framework\tto_ref\trationale",
-	[CATALOG_CHANGES] = "old_ref\tchange\tnew_ref\tnote",
+        [CATALOG_FRAMEWORKS] = "id\tname\tedition\tkind",
+        [CATALOG_REQUIREMENTS] =
+                "ref\tkind\tparent_ref\ttitle\tguidance\ttypical_evidence\tattributes",
+        [CATALOG_ANNEX_C] = "ref\tkind\ttitle\tguidance",
+        [CATALOG_RELATIONS] = "from_framework\tfrom_ref\trelation\tto_framework\tto_ref\trationale",
+        [CATALOG_CHANGES] = "old_ref\tchange\tnew_ref\tnote",
 };
 #define NLAYOUTS ((int)(sizeof layout_headers / sizeof layout_headers[0]))
 
 /* Requirement kinds of requirements.tsv (catalog/README.md, "Kinds and hierarchy"). */
 static const char *const requirement_kinds[] = {"clause", "annex_a_theme", "annex_a_control",
-	"annex_a_objective", "article", "annex_iii_area", "annex_iii_point", "annex_iv_section",
-	NULL};
+        "annex_a_objective", "article", "annex_iii_area", "annex_iii_point", "annex_iv_section",
+        NULL};
 static const char *const relation_kinds[] = {
-	"equal", "subset", "superset", "intersects", "related", "no_counterpart", NULL};
+        "equal", "subset", "superset", "intersects", "related", "no_counterpart", NULL};
 /* Relations that make two requirements share one starter control. */
 static const char *const overlap_kinds[] = {"equal", "subset", "superset", "intersects", NULL};
 
@@ -118,7 +118,7 @@ static void parse_comment(struct arena *a, const char *line, struct catalog_tsv 
 }
 
 int catalog_parse_tsv(struct arena *a, const char *name, const char *data, size_t len,
-	struct catalog_tsv *t, struct err *e)
+        struct catalog_tsv *t, struct err *e)
 {
 	memset(t, 0, sizeof *t);
 	t->name = name;
@@ -155,20 +155,20 @@ int catalog_parse_tsv(struct arena *a, const char *name, const char *data, size_
 			}
 			if (lineno == 1)
 				return err_set(e, ERR_INVALID, NULL,
-					"%s:1: missing '#' comment block", name);
+				        "%s:1: missing '#' comment block", name);
 			if (!t->source || !*t->source)
 				return err_set(
-					e, ERR_INVALID, NULL, "%s: comments lack 'source:'", name);
+				        e, ERR_INVALID, NULL, "%s: comments lack 'source:'", name);
 			if (!t->catalog_version || !valid_version(t->catalog_version))
 				return err_set(e, ERR_INVALID, NULL,
-					"%s: comments lack 'catalog_version: YYYY.N'", name);
+				        "%s: comments lack 'catalog_version: YYYY.N'", name);
 			int l;
 			for (l = 0; l < NLAYOUTS; l++)
 				if (strcmp(line, layout_headers[l]) == 0)
 					break;
 			if (l == NLAYOUTS)
 				return err_set(e, ERR_INVALID, NULL, "%s:%d: unknown header line",
-					name, lineno);
+				        name, lineno);
 			t->layout = (enum catalog_layout)l;
 			t->ncols = 1;
 			for (const char *c = layout_headers[l]; *c; c++)
@@ -178,7 +178,7 @@ int catalog_parse_tsv(struct arena *a, const char *name, const char *data, size_
 		}
 		if (line[0] == '#')
 			return err_set(e, ERR_INVALID, NULL, "%s:%d: comment line after the header",
-				name, lineno);
+			        name, lineno);
 		bool blank = true;
 		for (const char *c = line; *c && blank; c++)
 			blank = is_space(*c);
@@ -199,13 +199,13 @@ int catalog_parse_tsv(struct arena *a, const char *name, const char *data, size_
 		}
 		if (nf != t->ncols)
 			return err_set(e, ERR_INVALID, NULL, "%s:%d: %d fields, expected %d", name,
-				lineno, nf, t->ncols);
+			        lineno, nf, t->ncols);
 		for (int i = 0; i < nf; i++) {
 			size_t n = strlen(fields[i]);
 			if (n && (is_space(fields[i][0]) || is_space(fields[i][n - 1])))
 				return err_set(e, ERR_INVALID, NULL,
-					"%s:%d: field %d has surrounding whitespace", name, lineno,
-					i + 1);
+				        "%s:%d: field %d has surrounding whitespace", name, lineno,
+				        i + 1);
 		}
 		t->lines[t->nrows] = lineno;
 		t->rows[t->nrows++] = fields;
@@ -218,12 +218,12 @@ int catalog_parse_tsv(struct arena *a, const char *name, const char *data, size_
 /* ----------------------------------------------------------------- reading */
 
 static int read_file(
-	struct arena *a, const char *path, const char *name, struct catalog_tsv *t, struct err *e)
+        struct arena *a, const char *path, const char *name, struct catalog_tsv *t, struct err *e)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return err_set(
-			e, ERR_INVALID, NULL, "%s: could not open: %s", name, strerror(errno));
+		        e, ERR_INVALID, NULL, "%s: could not open: %s", name, strerror(errno));
 	size_t cap = 1 << 16, len = 0;
 	char *data = xmalloc(cap);
 	size_t n;
@@ -235,7 +235,7 @@ static int read_file(
 	int bad = ferror(f);
 	fclose(f);
 	int rc = bad ? err_set(e, ERR_INVALID, NULL, "%s: read error", name)
-		     : catalog_parse_tsv(a, name, data, len, t, e);
+	             : catalog_parse_tsv(a, name, data, len, t, e);
 	free(data);
 	return rc;
 }
@@ -263,9 +263,9 @@ static char **list_dir(struct arena *a, const char *dir, bool versions)
 			if (stat(full, &st) != 0)
 				continue;
 			if (versions ? (S_ISDIR(st.st_mode) && s[0] == 'v' && s[1] >= '0' &&
-					       s[1] <= '9')
-				     : (S_ISREG(st.st_mode) && len > 4 &&
-					       strcmp(s + len - 4, ".tsv") == 0))
+			                       s[1] <= '9')
+			             : (S_ISREG(st.st_mode) && len > 4 &&
+			                       strcmp(s + len - 4, ".tsv") == 0))
 				tmp[n++] = arena_strdup(a, s);
 		}
 		closedir(d);
@@ -317,12 +317,12 @@ static int fail_at(struct err *e, const struct catalog_tsv *t, int row, const ch
 static json_t *file_object(const struct catalog_tsv *t, const char *key, const char *framework)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:[]}", "key", key, "path", t->name,
-		"layout", layout_names[t->layout], "catalog_version", t->catalog_version, "source",
-		t->source, "framework", framework, "sha256", t->sha256, "rows");
+	        "layout", layout_names[t->layout], "catalog_version", t->catalog_version, "source",
+	        t->source, "framework", framework, "sha256", t->sha256, "rows");
 }
 
 static int add_requirements(
-	struct reader *rd, const struct catalog_tsv *t, const char *fw, json_t *file, struct err *e)
+        struct reader *rd, const struct catalog_tsv *t, const char *fw, json_t *file, struct err *e)
 {
 	json_t *rows = json_object_get(file, "rows");
 	bool annex_c = t->layout == CATALOG_ANNEX_C;
@@ -354,7 +354,7 @@ static int add_requirements(
 		if (!evidence || (!annex_c && json_array_size(evidence) == 0)) {
 			json_decref(evidence);
 			return fail_at(
-				e, t, i, "typical_evidence must be items separated by ' | '");
+			        e, t, i, "typical_evidence must be items separated by ' | '");
 		}
 		json_t *attrs;
 		if (annex_c || !*f[6]) {
@@ -365,7 +365,7 @@ static int add_requirements(
 				json_decref(attrs);
 				json_decref(evidence);
 				return fail_at(
-					e, t, i, "attributes must be empty or a JSON object");
+				        e, t, i, "attributes must be empty or a JSON object");
 			}
 		}
 		char *id = arena_printf(rd->a, "%s@%s:%s", fw, t->catalog_version, ref);
@@ -375,10 +375,10 @@ static int add_requirements(
 			return fail_at(e, t, i, "duplicate ref");
 		}
 		json_t *row = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s?, s:s, s:s, s:o, s:o, s:b}",
-			"framework_id", fw, "catalog_version", t->catalog_version, "ref", ref,
-			"seq", (annex_c ? 100000 : 0) + i + 1, "kind", k, "parent_ref",
-			*parent ? parent : NULL, "title", title, "guidance", guidance,
-			"typical_evidence", evidence, "attributes", attrs, "actionable", 0);
+		        "framework_id", fw, "catalog_version", t->catalog_version, "ref", ref,
+		        "seq", (annex_c ? 100000 : 0) + i + 1, "kind", k, "parent_ref",
+		        *parent ? parent : NULL, "title", title, "guidance", guidance,
+		        "typical_evidence", evidence, "attributes", attrs, "actionable", 0);
 		json_object_set_new(row, "_line", json_integer(t->lines[i]));
 		json_array_append_new(rows, row);
 		json_object_set(rd->refs, id, row);
@@ -401,18 +401,18 @@ static int finish_requirements(struct reader *rd, struct err *e)
 			if (!p)
 				continue;
 			char *id = arena_printf(rd->a, "%s@%s:%s",
-				json_string_value(json_object_get(row, "framework_id")),
-				json_string_value(json_object_get(row, "catalog_version")), p);
+			        json_string_value(json_object_get(row, "framework_id")),
+			        json_string_value(json_object_get(row, "catalog_version")), p);
 			json_t *parent = json_object_get(rd->refs, id);
 			if (!parent || parent == row) {
 				json_decref(has_child);
 				return err_set(e, ERR_INVALID, NULL,
-					"%s:%d: parent_ref '%s' does not exist",
-					json_string_value(json_object_get(file, "path")),
-					(int)json_integer_value(json_object_get(row, "_line")), p);
+				        "%s:%d: parent_ref '%s' does not exist",
+				        json_string_value(json_object_get(file, "path")),
+				        (int)json_integer_value(json_object_get(row, "_line")), p);
 			}
 			if (strcmp(json_string_value(json_object_get(parent, "kind")),
-				    json_string_value(json_object_get(row, "kind"))) == 0)
+			            json_string_value(json_object_get(row, "kind"))) == 0)
 				json_object_set_new(has_child, id, json_true());
 		}
 	}
@@ -422,13 +422,13 @@ static int finish_requirements(struct reader *rd, struct err *e)
 		{
 			const char *kind = json_string_value(json_object_get(row, "kind"));
 			char *id = arena_printf(rd->a, "%s@%s:%s",
-				json_string_value(json_object_get(row, "framework_id")),
-				json_string_value(json_object_get(row, "catalog_version")),
-				json_string_value(json_object_get(row, "ref")));
+			        json_string_value(json_object_get(row, "framework_id")),
+			        json_string_value(json_object_get(row, "catalog_version")),
+			        json_string_value(json_object_get(row, "ref")));
 			bool actionable =
-				strcmp(kind, "annex_a_control") == 0 ||
-				strcmp(kind, "article") == 0 ||
-				(strcmp(kind, "clause") == 0 && !json_object_get(has_child, id));
+			        strcmp(kind, "annex_a_control") == 0 ||
+			        strcmp(kind, "article") == 0 ||
+			        (strcmp(kind, "clause") == 0 && !json_object_get(has_child, id));
 			json_object_set_new(row, "actionable", json_boolean(actionable));
 			json_object_del(row, "_line");
 		}
@@ -438,7 +438,7 @@ static int finish_requirements(struct reader *rd, struct err *e)
 }
 
 static int add_relations(
-	struct reader *rd, const struct catalog_tsv *t, json_t *file, struct err *e)
+        struct reader *rd, const struct catalog_tsv *t, json_t *file, struct err *e)
 {
 	json_t *rows = json_object_get(file, "rows");
 	for (int i = 0; i < t->nrows; i++) {
@@ -460,17 +460,17 @@ static int add_relations(
 			if (!ends[k][1])
 				continue;
 			char *id = arena_printf(
-				rd->a, "%s@%s:%s", ends[k][0], t->catalog_version, ends[k][1]);
+			        rd->a, "%s@%s:%s", ends[k][0], t->catalog_version, ends[k][1]);
 			if (!json_object_get(rd->refs, id))
 				return err_set(e, ERR_INVALID, NULL,
-					"%s:%d: '%s' is not a requirement of %s %s", t->name,
-					t->lines[i], ends[k][1], ends[k][0], t->catalog_version);
+				        "%s:%d: '%s' is not a requirement of %s %s", t->name,
+				        t->lines[i], ends[k][1], ends[k][0], t->catalog_version);
 		}
 		json_array_append_new(rows,
-			json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s?, s:s}", "catalog_version",
-				t->catalog_version, "seq", i + 1, "from_framework", ff, "from_ref",
-				fr, "relation", rel, "to_framework", tf, "to_ref", none ? NULL : tr,
-				"rationale", f[5]));
+		        json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s?, s:s}", "catalog_version",
+		                t->catalog_version, "seq", i + 1, "from_framework", ff, "from_ref",
+		                fr, "relation", rel, "to_framework", tf, "to_ref", none ? NULL : tr,
+		                "rationale", f[5]));
 	}
 	return 0;
 }
@@ -495,46 +495,46 @@ static int read_group(struct reader *rd, const char *dirname, const char *owner,
 		char **names = list_dir(rd->a, sub, false);
 		for (char **n = names; *n; n++) {
 			char *rel =
-				s < 0 ? arena_printf(rd->a, "%s/%s", dirname, *n)
-				      : arena_printf(rd->a, "%s/%s/%s", dirname, subdirs[s], *n);
+			        s < 0 ? arena_printf(rd->a, "%s/%s", dirname, *n)
+			              : arena_printf(rd->a, "%s/%s/%s", dirname, subdirs[s], *n);
 			char *path = arena_printf(rd->a, "%s/%s", rd->root, rel);
 			struct catalog_tsv t;
 			if (read_file(rd->a, path, rel, &t, e))
 				return -1;
 			if (s >= 0 && strcmp(subdirs[s] + 1, t.catalog_version) != 0)
 				return err_set(e, ERR_INVALID, NULL,
-					"%s: catalog_version %s in directory %s", rel,
-					t.catalog_version, subdirs[s]);
+				        "%s: catalog_version %s in directory %s", rel,
+				        t.catalog_version, subdirs[s]);
 			char *key =
-				arena_printf(rd->a, "%s/%.*s", dirname, (int)(strlen(*n) - 4), *n);
+			        arena_printf(rd->a, "%s/%.*s", dirname, (int)(strlen(*n) - 4), *n);
 			char *seen_key = arena_printf(rd->a, "%s@%s", key, t.catalog_version);
 			json_t *prev = json_object_get(rd->seen, seen_key);
 			if (prev) {
 				if (strcmp(json_string_value(json_object_get(prev, "sha256")),
-					    t.sha256))
+				            t.sha256))
 					return err_set(e, ERR_INVALID, NULL,
-						"%s and %s both claim catalog version %s but "
-						"differ",
-						json_string_value(json_object_get(prev, "path")),
-						rel, t.catalog_version);
+					        "%s and %s both claim catalog version %s but "
+					        "differ",
+					        json_string_value(json_object_get(prev, "path")),
+					        rel, t.catalog_version);
 				continue; /* a frozen copy identical to the current file */
 			}
 			json_object_set_new(rd->seen, seen_key,
-				json_pack("{s:s, s:s}", "sha256", t.sha256, "path", rel));
+			        json_pack("{s:s, s:s}", "sha256", t.sha256, "path", rel));
 			bool req = t.layout == CATALOG_REQUIREMENTS || t.layout == CATALOG_ANNEX_C;
 			if (t.layout == CATALOG_CHANGES)
 				continue;
 			if (t.layout == CATALOG_FRAMEWORKS || (req && !owner) ||
-				(t.layout == CATALOG_RELATIONS && owner))
+			        (t.layout == CATALOG_RELATIONS && owner))
 				return err_set(e, ERR_INVALID, NULL,
-					"%s: a %s file does not belong here", rel,
-					layout_names[t.layout]);
+				        "%s: a %s file does not belong here", rel,
+				        layout_names[t.layout]);
 			if (req && (!t.framework || strcmp(t.framework, owner) != 0))
 				return err_set(e, ERR_INVALID, NULL,
-					"%s: 'framework: %s' expected in the comments", rel, owner);
+				        "%s: 'framework: %s' expected in the comments", rel, owner);
 			json_t *file = file_object(&t, key, req ? owner : NULL);
 			int rc = req ? add_requirements(rd, &t, owner, file, e)
-				     : add_relations(rd, &t, file, e);
+			             : add_relations(rd, &t, file, e);
 			if (rc) {
 				json_decref(file);
 				return -1;
@@ -566,7 +566,7 @@ static int read_frameworks(struct reader *rd, struct err *e)
 		if (strcmp(f[3], "standard") && strcmp(f[3], "law"))
 			return fail_at(e, &t, i, "kind must be standard or law");
 		json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "id", f[0], "name", f[1], "edition",
-			f[2], "kind", f[3]);
+		        f[2], "kind", f[3]);
 		json_object_set(rd->frameworks, f[0], row);
 		json_array_append_new(json_object_get(file, "rows"), row);
 	}
@@ -576,7 +576,7 @@ static int read_frameworks(struct reader *rd, struct err *e)
 int catalog_read_dir(struct arena *a, const char *dir, json_t **out, struct err *e)
 {
 	struct reader rd = {a, dir, json_object(), json_array(), json_object(), json_object(),
-		json_array(), json_array()};
+	        json_array(), json_array()};
 	int rc = -1;
 	if (read_frameworks(&rd, e))
 		goto out;
@@ -596,14 +596,14 @@ int catalog_read_dir(struct arena *a, const char *dir, json_t **out, struct err 
 		json_array_foreach(rd.req_files, i, f)
 		{
 			bool annex_c = strcmp(json_string_value(json_object_get(f, "layout")),
-					       "annex_c") == 0;
+			                       "annex_c") == 0;
 			if (annex_c == (pass == 1))
 				json_array_append(rd.files, f);
 		}
 	}
 	json_array_extend(rd.files, rd.rel_files);
 	json_t *res = json_pack("{s:O, s:O}", "frameworks",
-		json_object_get(json_array_get(rd.files, 0), "rows"), "files", rd.files);
+	        json_object_get(json_array_get(rd.files, 0), "rows"), "files", rd.files);
 	*out = arena_json(a, res);
 	rc = 0;
 out:
@@ -620,46 +620,46 @@ out:
 
 static const char lock_sql[] = "SELECT pg_advisory_xact_lock(hashtext('concord.catalog'))";
 static const char file_get_sql[] =
-	"SELECT sha256 FROM catalog_files WHERE file_key = $1 AND catalog_version = $2";
+        "SELECT sha256 FROM catalog_files WHERE file_key = $1 AND catalog_version = $2";
 static const char file_put_sql[] =
-	"INSERT INTO catalog_files (file_key, catalog_version, sha256, row_count)"
-	" VALUES ($1, $2, $3, $4::int)";
+        "INSERT INTO catalog_files (file_key, catalog_version, sha256, row_count)"
+        " VALUES ($1, $2, $3, $4::int)";
 static const char frameworks_sql[] =
-	"INSERT INTO catalog_frameworks AS f (id, name, version, kind)"
-	" SELECT x.id, x.name, x.edition, x.kind"
-	" FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, edition text, kind text)"
-	" ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,"
-	" kind = EXCLUDED.kind, updated_at = now()";
+        "INSERT INTO catalog_frameworks AS f (id, name, version, kind)"
+        " SELECT x.id, x.name, x.edition, x.kind"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, edition text, kind text)"
+        " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,"
+        " kind = EXCLUDED.kind, updated_at = now()";
 static const char version_sql[] =
-	"INSERT INTO catalog_versions (framework_id, catalog_version, source) VALUES ($1, $2, $3)"
-	" ON CONFLICT DO NOTHING";
+        "INSERT INTO catalog_versions (framework_id, catalog_version, source) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING";
 static const char requirements_sql[] =
-	"INSERT INTO catalog_requirements (framework_id, catalog_version, ref, seq, kind,"
-	" parent_ref, title, guidance, typical_evidence, attributes, actionable)"
-	" SELECT x.framework_id, x.catalog_version, x.ref, x.seq, x.kind, x.parent_ref, x.title,"
-	" x.guidance, x.typical_evidence, x.attributes, x.actionable"
-	" FROM jsonb_to_recordset($1::jsonb) AS x(framework_id text, catalog_version text,"
-	" ref text, seq int, kind text, parent_ref text, title text, guidance text,"
-	" typical_evidence jsonb, attributes jsonb, actionable boolean)";
+        "INSERT INTO catalog_requirements (framework_id, catalog_version, ref, seq, kind,"
+        " parent_ref, title, guidance, typical_evidence, attributes, actionable)"
+        " SELECT x.framework_id, x.catalog_version, x.ref, x.seq, x.kind, x.parent_ref, x.title,"
+        " x.guidance, x.typical_evidence, x.attributes, x.actionable"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(framework_id text, catalog_version text,"
+        " ref text, seq int, kind text, parent_ref text, title text, guidance text,"
+        " typical_evidence jsonb, attributes jsonb, actionable boolean)";
 static const char relations_sql[] =
-	"INSERT INTO catalog_relations (catalog_version, seq, from_framework, from_ref, relation,"
-	" to_framework, to_ref, rationale)"
-	" SELECT x.catalog_version, x.seq, x.from_framework, x.from_ref, x.relation,"
-	" x.to_framework, x.to_ref, x.rationale"
-	" FROM jsonb_to_recordset($1::jsonb) AS x(catalog_version text, seq int,"
-	" from_framework text, from_ref text, relation text, to_framework text, to_ref text,"
-	" rationale text)";
+        "INSERT INTO catalog_relations (catalog_version, seq, from_framework, from_ref, relation,"
+        " to_framework, to_ref, rationale)"
+        " SELECT x.catalog_version, x.seq, x.from_framework, x.from_ref, x.relation,"
+        " x.to_framework, x.to_ref, x.rationale"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(catalog_version text, seq int,"
+        " from_framework text, from_ref text, relation text, to_framework text, to_ref text,"
+        " rationale text)";
 /* The newest loaded version becomes each framework's current one. */
 static const char current_sql[] =
-	"UPDATE catalog_frameworks f SET catalog_version = v.catalog_version, source = v.source,"
-	" updated_at = now()"
-	" FROM (SELECT DISTINCT ON (framework_id) framework_id, catalog_version, source"
-	"   FROM catalog_versions"
-	"   ORDER BY framework_id, string_to_array(catalog_version, '.')::int[] DESC) v"
-	" WHERE f.id = v.framework_id AND f.catalog_version IS DISTINCT FROM v.catalog_version";
+        "UPDATE catalog_frameworks f SET catalog_version = v.catalog_version, source = v.source,"
+        " updated_at = now()"
+        " FROM (SELECT DISTINCT ON (framework_id) framework_id, catalog_version, source"
+        "   FROM catalog_versions"
+        "   ORDER BY framework_id, string_to_array(catalog_version, '.')::int[] DESC) v"
+        " WHERE f.id = v.framework_id AND f.catalog_version IS DISTINCT FROM v.catalog_version";
 
 static int load_file(PGconn *c, struct arena *a, const json_t *file, struct catalog_load_stats *st,
-	struct err *e)
+        struct err *e)
 {
 	const char *key = json_string_value(json_object_get(file, "key"));
 	const char *version = json_string_value(json_object_get(file, "catalog_version"));
@@ -672,10 +672,10 @@ static int load_file(PGconn *c, struct arena *a, const json_t *file, struct cata
 	if (PQntuples(r)) {
 		if (strcmp(PQgetvalue(r, 0, 0), sha) != 0)
 			return err_set(e, ERR_CONFLICT, NULL,
-				"%s changed but claims catalog version %s, which is already loaded:"
-				" freeze the old file and raise catalog_version "
-				"(catalog/README.md)",
-				json_string_value(json_object_get(file, "path")), version);
+			        "%s changed but claims catalog version %s, which is already loaded:"
+			        " freeze the old file and raise catalog_version "
+			        "(catalog/README.md)",
+			        json_string_value(json_object_get(file, "path")), version);
 		st->files_current++;
 		return 0;
 	}
@@ -689,7 +689,7 @@ static int load_file(PGconn *c, struct arena *a, const json_t *file, struct cata
 	} else {
 		const char *fw = json_string_value(json_object_get(file, "framework"));
 		ok = db_exec(c, a, e, version_sql, 3, fw, version,
-			json_string_value(json_object_get(file, "source")));
+		        json_string_value(json_object_get(file, "source")));
 		if (ok)
 			ok = db_exec(c, a, e, requirements_sql, 1, text);
 		st->requirements += (int)json_array_size(rows);
@@ -706,7 +706,7 @@ static int load_file(PGconn *c, struct arena *a, const json_t *file, struct cata
 }
 
 int catalog_load(
-	const char *owner_url, const char *dir, struct catalog_load_stats *st, struct err *e)
+        const char *owner_url, const char *dir, struct catalog_load_stats *st, struct err *e)
 {
 	struct arena *a = arena_new();
 	PGconn *c = NULL;
@@ -746,14 +746,14 @@ out:
 /* --------------------------------------------------------------- public ids */
 
 int catalog_split_id(struct arena *a, const char *id, const char *field, const char **framework,
-	const char **ref, struct err *e)
+        const char **ref, struct err *e)
 {
 	const char *colon = id ? strchr(id, ':') : NULL;
 	if (!colon || colon == id || !colon[1] || strlen(colon + 1) > 40 ||
-		(size_t)(colon - id) > 40)
+	        (size_t)(colon - id) > 40)
 		return err_set(e, ERR_INVALID, field,
-			"must be a requirement id \"<framework>:<ref>\" such as "
-			"\"iso27001-2022:A.8.15\"");
+		        "must be a requirement id \"<framework>:<ref>\" such as "
+		        "\"iso27001-2022:A.8.15\"");
 	*framework = arena_strndup(a, id, (size_t)(colon - id));
 	*ref = arena_strdup(a, colon + 1);
 	return 0;
@@ -785,7 +785,7 @@ static const char *node_id(json_t *keys, int i)
 }
 
 json_t *catalog_starter_groups(
-	const json_t *requirements, const json_t *relations, const json_t *frameworks)
+        const json_t *requirements, const json_t *relations, const json_t *frameworks)
 {
 	json_t *groups = json_array();
 	json_t *index = json_object(); /* "fw:ref" -> node number */
@@ -804,7 +804,7 @@ json_t *catalog_starter_groups(
 		size_t k;
 		json_t *f;
 		json_array_foreach(frameworks, k, f) selected |=
-			fw && json_string_value(f) && strcmp(json_string_value(f), fw) == 0;
+		        fw && json_string_value(f) && strcmp(json_string_value(f), fw) == 0;
 		if (!selected || !json_is_true(json_object_get(r, "actionable")))
 			continue;
 		char *id = NULL;
@@ -824,11 +824,11 @@ json_t *catalog_starter_groups(
 			continue;
 		char *from = NULL, *to = NULL;
 		if (asprintf(&from, "%s:%s",
-			    json_string_value(json_object_get(r, "from_framework")),
-			    json_string_value(json_object_get(r, "from_ref"))) < 0 ||
-			asprintf(&to, "%s:%s",
-				json_string_value(json_object_get(r, "to_framework")),
-				json_string_value(json_object_get(r, "to_ref"))) < 0)
+		            json_string_value(json_object_get(r, "from_framework")),
+		            json_string_value(json_object_get(r, "from_ref"))) < 0 ||
+		        asprintf(&to, "%s:%s",
+		                json_string_value(json_object_get(r, "to_framework")),
+		                json_string_value(json_object_get(r, "to_ref"))) < 0)
 			abort();
 		json_t *na = json_object_get(index, from), *nb = json_object_get(index, to);
 		free(from);
@@ -836,7 +836,7 @@ json_t *catalog_starter_groups(
 		if (!na || !nb)
 			continue;
 		edges[m++] = (struct edge){(int)json_integer_value(na), (int)json_integer_value(nb),
-			rel, json_string_value(json_object_get(r, "rationale")), false};
+		        rel, json_string_value(json_object_get(r, "rationale")), false};
 	}
 
 	/* anchor order: frameworks by number of overlap edges (desc), then id */
@@ -849,15 +849,15 @@ json_t *catalog_starter_groups(
 			for (int s = 0; s < 2; s++) {
 				const json_t *nd = nodes[s ? edges[x].b : edges[x].a];
 				weight[k] += strcmp(json_string_value(
-							    json_object_get(nd, "framework_id")),
-						     order[k]) == 0;
+				                            json_object_get(nd, "framework_id")),
+				                     order[k]) == 0;
 			}
 	}
 	for (size_t k = 1; k < nfw; k++)
 		for (size_t j = k; j > 0; j--) {
 			bool swap = weight[j] > weight[j - 1] ||
-				    (weight[j] == weight[j - 1] && order[j] && order[j - 1] &&
-					    strcmp(order[j], order[j - 1]) < 0);
+			            (weight[j] == weight[j - 1] && order[j] && order[j - 1] &&
+			                    strcmp(order[j], order[j - 1]) < 0);
 			if (!swap)
 				break;
 			const char *t = order[j];
@@ -875,7 +875,7 @@ json_t *catalog_starter_groups(
 			continue;
 		for (int x = 0; x < n; x++) {
 			if (strcmp(json_string_value(json_object_get(nodes[x], "framework_id")),
-				    order[k]) != 0)
+			            order[k]) != 0)
 				continue;
 			bool open = false;
 			memset(member, 0, sizeof *member * (size_t)n);
@@ -889,11 +889,11 @@ json_t *catalog_starter_groups(
 				continue;
 			json_t *members = json_array();
 			json_array_append_new(
-				members, json_pack("{s:O, s:O, s:O, s:s, s:s}", "framework_id",
-						 json_object_get(nodes[x], "framework_id"), "ref",
-						 json_object_get(nodes[x], "ref"), "title",
-						 json_object_get(nodes[x], "title"), "relation",
-						 "anchor", "rationale", ""));
+			        members, json_pack("{s:O, s:O, s:O, s:s, s:s}", "framework_id",
+			                         json_object_get(nodes[x], "framework_id"), "ref",
+			                         json_object_get(nodes[x], "ref"), "title",
+			                         json_object_get(nodes[x], "title"), "relation",
+			                         "anchor", "rationale", ""));
 			grouped[x] = true;
 			for (int z = 0; z < n; z++) {
 				if (!member[z] || z == x)
@@ -901,26 +901,26 @@ json_t *catalog_starter_groups(
 				const struct edge *via = NULL;
 				for (int y = 0; y < m && !via; y++)
 					if (!edges[y].covered &&
-						((edges[y].a == x && edges[y].b == z) ||
-							(edges[y].b == x && edges[y].a == z)))
+					        ((edges[y].a == x && edges[y].b == z) ||
+					                (edges[y].b == x && edges[y].a == z)))
 						via = &edges[y];
 				json_array_append_new(members,
-					json_pack("{s:O, s:O, s:O, s:s, s:s}", "framework_id",
-						json_object_get(nodes[z], "framework_id"), "ref",
-						json_object_get(nodes[z], "ref"), "title",
-						json_object_get(nodes[z], "title"), "relation",
-						relation_from(via, x), "rationale",
-						via->rationale ? via->rationale : ""));
+				        json_pack("{s:O, s:O, s:O, s:s, s:s}", "framework_id",
+				                json_object_get(nodes[z], "framework_id"), "ref",
+				                json_object_get(nodes[z], "ref"), "title",
+				                json_object_get(nodes[z], "title"), "relation",
+				                relation_from(via, x), "rationale",
+				                via->rationale ? via->rationale : ""));
 				grouped[z] = true;
 			}
 			for (int y = 0; y < m; y++)
 				if (member[edges[y].a] && member[edges[y].b])
 					edges[y].covered = true;
 			json_array_append_new(groups,
-				json_pack("{s:s, s:O, s:O, s:O, s:o}", "key", node_id(keys, x),
-					"framework_id", json_object_get(nodes[x], "framework_id"),
-					"ref", json_object_get(nodes[x], "ref"), "title",
-					json_object_get(nodes[x], "title"), "members", members));
+			        json_pack("{s:s, s:O, s:O, s:O, s:o}", "key", node_id(keys, x),
+			                "framework_id", json_object_get(nodes[x], "framework_id"),
+			                "ref", json_object_get(nodes[x], "ref"), "title",
+			                json_object_get(nodes[x], "title"), "members", members));
 		}
 	}
 	free(grouped);
@@ -938,7 +938,7 @@ static char *member_id(const json_t *mbr)
 {
 	char *id = NULL;
 	if (asprintf(&id, "%s:%s", json_string_value(json_object_get(mbr, "framework_id")),
-		    json_string_value(json_object_get(mbr, "ref"))) < 0)
+	            json_string_value(json_object_get(mbr, "ref"))) < 0)
 		abort();
 	return id;
 }
@@ -968,7 +968,7 @@ json_t *catalog_starter_plan(const json_t *groups, const json_t *existing)
 	json_array_foreach(groups, i, g)
 	{
 		json_object_set_new(
-			group_keys, json_string_value(json_object_get(g, "key")), json_true());
+		        group_keys, json_string_value(json_object_get(g, "key")), json_true());
 	}
 	json_array_foreach(groups, i, g)
 	{
@@ -982,8 +982,8 @@ json_t *catalog_starter_plan(const json_t *groups, const json_t *existing)
 				char *id = member_id(x);
 				json_t *cand = json_object_get(by_key, id);
 				bool ok = cand && !json_object_get(group_keys, id) &&
-					  !json_object_get(claimed,
-						  json_string_value(json_object_get(cand, "id")));
+				          !json_object_get(claimed,
+				                  json_string_value(json_object_get(cand, "id")));
 				free(id);
 				if (ok) {
 					target = cand;
@@ -1002,16 +1002,16 @@ json_t *catalog_starter_plan(const json_t *groups, const json_t *existing)
 				size_t k;
 				json_t *l;
 				json_array_foreach(json_object_get(target, "requirements"), k, l)
-					have |=
-					json_is_string(l) && strcmp(json_string_value(l), id) == 0;
+				        have |=
+				        json_is_string(l) && strcmp(json_string_value(l), id) == 0;
 				free(id);
 				if (!have)
 					json_array_append(missing, x);
 			}
 			if (json_array_size(missing))
 				json_array_append_new(
-					extend, json_pack("{s:s, s:s, s:o}", "control_id", cid,
-							"key", key, "members", missing));
+				        extend, json_pack("{s:s, s:s, s:o}", "control_id", cid,
+				                        "key", key, "members", missing));
 			else {
 				json_decref(missing);
 				unchanged++;
@@ -1035,5 +1035,5 @@ json_t *catalog_starter_plan(const json_t *groups, const json_t *existing)
 	json_decref(group_keys);
 	json_decref(claimed);
 	return json_pack("{s:o, s:o, s:i, s:i}", "create", create, "extend", extend, "unchanged",
-		unchanged, "already_covered", covered);
+	        unchanged, "already_covered", covered);
 }

@@ -59,7 +59,7 @@ struct catalog_tsv {
  * catalog_version:, one known header, exact column counts, no comments or blank lines
  * after the header, no field with surrounding whitespace). Errors name "name:line". */
 int catalog_parse_tsv(struct arena *a, const char *name, const char *data, size_t len,
-	struct catalog_tsv *out, struct err *e);
+        struct catalog_tsv *out, struct err *e);
 
 /* Read every catalog file under dir (frameworks.tsv, one directory per framework id
  * and crosswalk/, each with optional v<version>/ frozen copies) into *out (arena-owned
@@ -78,12 +78,12 @@ struct catalog_load_stats {
  * loaded with the same SHA-256 is skipped; a changed file that claims a loaded version
  * is refused. */
 int catalog_load(
-	const char *owner_url, const char *dir, struct catalog_load_stats *st, struct err *e);
+        const char *owner_url, const char *dir, struct catalog_load_stats *st, struct err *e);
 
 /* Public id "<framework>:<ref>" split in place into framework and ref (both arena
  * strings). -1 with ERR_INVALID naming `field` when malformed. */
 int catalog_split_id(struct arena *a, const char *id, const char *field, const char **framework,
-	const char **ref, struct err *e);
+        const char **ref, struct err *e);
 
 /* The starter control set (pure). requirements: [{framework_id, ref, kind, title,
  * actionable}] in catalog order; relations: [{from_framework, from_ref, relation,
@@ -99,7 +99,7 @@ int catalog_split_id(struct arena *a, const char *id, const char *field, const c
  *   members: [{framework_id, ref, title, relation ("anchor" or the relation read from
  *   the anchor's side), rationale}]}]. */
 json_t *catalog_starter_groups(
-	const json_t *requirements, const json_t *relations, const json_t *frameworks);
+        const json_t *requirements, const json_t *relations, const json_t *frameworks);
 
 /* Decide what the generator does for a tenant (pure). groups: catalog_starter_groups();
  * existing: the tenant's controls [{id, ref, starter_key|null, requirements: ["fw:ref"]}].

@@ -37,8 +37,8 @@ static void civil_from_days(long z, long *y, int *m, int *d)
 
 int kpi_freq_parse(const char *s, enum kpi_freq *out)
 {
-	static const char *const names[] = {"weekly", "monthly", "quarterly", "semiannual",
-		"annual"};
+	static const char *const names[] = {
+	        "weekly", "monthly", "quarterly", "semiannual", "annual"};
 	for (int i = 0; s && i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*out = (enum kpi_freq)i;
@@ -150,8 +150,7 @@ static int cmp_slot(const void *a, const void *b)
 	return x->order - y->order;
 }
 
-static void trend(const struct kpi_def *d, const struct slot *series, int n,
-	struct kpi_result *r)
+static void trend(const struct kpi_def *d, const struct slot *series, int n, struct kpi_result *r)
 {
 	r->trend = "insufficient_data";
 	if (n < 2)
@@ -181,7 +180,7 @@ static void trend(const struct kpi_def *d, const struct slot *series, int n,
 }
 
 void kpi_evaluate(const struct kpi_def *d, const struct kpi_point *pts, int n, long as_of,
-	struct kpi_result *r)
+        struct kpi_result *r)
 {
 	memset(r, 0, sizeof *r);
 	struct slot *s = xmalloc(sizeof *s * (size_t)(n > 0 ? n : 1));
@@ -216,7 +215,7 @@ void kpi_evaluate(const struct kpi_def *d, const struct kpi_point *pts, int n, l
 	long end = kpi_period_start(d->freq, as_of);
 	int j = 0;
 	for (long p = kpi_period_start(d->freq, d->start); p < end;
-		p = kpi_period_next(d->freq, p)) {
+	        p = kpi_period_next(d->freq, p)) {
 		r->periods_due++;
 		while (j < k && s[j].period < p)
 			j++;

@@ -50,17 +50,17 @@ struct kpi_point {
 };
 
 struct kpi_result {
-	const char *status;      /* "ok", "warning", "critical", "no_data" */
+	const char *status; /* "ok", "warning", "critical", "no_data" */
 	bool has_value;
 	double latest_value;
-	long latest_period;      /* first day of the latest period with a value */
+	long latest_period; /* first day of the latest period with a value */
 	bool target_met;
-	const char *trend;       /* "improving", "stable", "deteriorating", "insufficient_data" */
+	const char *trend; /* "improving", "stable", "deteriorating", "insufficient_data" */
 	bool has_slope;
-	double slope;            /* change per period */
+	double slope; /* change per period */
 	int periods_due;
 	int missing_count;
-	int nmissing;            /* entries in missing[] (at most KPI_MISSING_LIST) */
+	int nmissing; /* entries in missing[] (at most KPI_MISSING_LIST) */
 	long missing[KPI_MISSING_LIST];
 };
 
@@ -77,6 +77,6 @@ const char *kpi_status(const struct kpi_def *d, double v);
 /* Evaluate the measurements pts[0..n) (recording order) as of day as_of; points
  * dated after as_of are ignored. */
 void kpi_evaluate(const struct kpi_def *d, const struct kpi_point *pts, int n, long as_of,
-	struct kpi_result *r);
+        struct kpi_result *r);
 
 #endif

@@ -11,22 +11,22 @@
 #include "jsonv.h"
 
 static const struct jv_field matrix_fields[] = {
-	{"roles", JV_ARRAY, JV_REQUIRED, .max = RACI_ROLES_MAX},
-	{"activities", JV_ARRAY, JV_REQUIRED, .max = RACI_ACTIVITIES_MAX},
-	{NULL},
+        {"roles", JV_ARRAY, JV_REQUIRED, .max = RACI_ROLES_MAX},
+        {"activities", JV_ARRAY, JV_REQUIRED, .max = RACI_ACTIVITIES_MAX},
+        {NULL},
 };
 static const struct jv_field role_fields[] = {
-	{"key", JV_STRING, JV_REQUIRED, .max = 40},
-	{"name", JV_STRING, JV_REQUIRED, .max = 200},
-	{"platform_role", JV_STRING, JV_NULLABLE, .max = 32},
-	{NULL},
+        {"key", JV_STRING, JV_REQUIRED, .max = 40},
+        {"name", JV_STRING, JV_REQUIRED, .max = 200},
+        {"platform_role", JV_STRING, JV_NULLABLE, .max = 32},
+        {NULL},
 };
 static const struct jv_field activity_fields[] = {
-	{"key", JV_STRING, JV_REQUIRED, .max = 40},
-	{"name", JV_STRING, JV_REQUIRED, .max = 300},
-	{"phase", JV_INT, JV_NULLABLE, .min = 1, .max = 4},
-	{"assignments", JV_OBJECT, JV_REQUIRED, .max = RACI_ROLES_MAX},
-	{NULL},
+        {"key", JV_STRING, JV_REQUIRED, .max = 40},
+        {"name", JV_STRING, JV_REQUIRED, .max = 300},
+        {"phase", JV_INT, JV_NULLABLE, .min = 1, .max = 4},
+        {"assignments", JV_OBJECT, JV_REQUIRED, .max = RACI_ROLES_MAX},
+        {NULL},
 };
 
 static const char *const letters[] = {"R", "A", "C", "I", "AR", NULL};
@@ -37,7 +37,7 @@ static bool valid_key(const char *s)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-			    *p == '-'))
+		            *p == '-'))
 			return false;
 	return true;
 }
@@ -51,8 +51,7 @@ static bool in_list(const char *v, const char *const *list)
 }
 
 /* jv_check on a nested object, naming fields "<path>.<field>". */
-static int check_at(const json_t *o, const struct jv_field *spec, const char *path,
-	struct err *e)
+static int check_at(const json_t *o, const struct jv_field *spec, const char *path, struct err *e)
 {
 	if (!json_is_object(o))
 		return err_set(e, ERR_INVALID, path, "must be an object");
@@ -73,8 +72,7 @@ static int find_key(const json_t *a, const char *key, size_t before)
 	return -1;
 }
 
-static int check_list(const json_t *a, const char *name, const struct jv_field *spec,
-	struct err *e)
+static int check_list(const json_t *a, const char *name, const struct jv_field *spec, struct err *e)
 {
 	size_t i;
 	json_t *it;
@@ -87,10 +85,10 @@ static int check_list(const json_t *a, const char *name, const struct jv_field *
 		snprintf(path, sizeof path, "%s[%zu].key", name, i);
 		if (!valid_key(jv_str(it, "key")))
 			return err_set(e, ERR_INVALID, path,
-				"use lower-case letters, digits, '_' and '-' only");
+			        "use lower-case letters, digits, '_' and '-' only");
 		if (find_key(a, jv_str(it, "key"), i) >= 0)
 			return err_set(
-				e, ERR_INVALID, path, "'%s' is listed twice", jv_str(it, "key"));
+			        e, ERR_INVALID, path, "'%s' is listed twice", jv_str(it, "key"));
 	}
 	return 0;
 }
@@ -106,7 +104,7 @@ int raci_check_shape(const json_t *matrix, const char *const *platform_roles, st
 	if (json_array_size(acts) == 0)
 		return err_set(e, ERR_INVALID, "activities", "list at least one activity");
 	if (check_list(roles, "roles", role_fields, e) ||
-		check_list(acts, "activities", activity_fields, e))
+	        check_list(acts, "activities", activity_fields, e))
 		return -1;
 	size_t i;
 	json_t *it;
@@ -127,7 +125,7 @@ int raci_check_shape(const json_t *matrix, const char *const *platform_roles, st
 			snprintf(path, sizeof path, "activities[%zu].assignments.%.40s", i, role);
 			if (find_key(roles, role, json_array_size(roles)) < 0)
 				return err_set(
-					e, ERR_INVALID, path, "is not one of the listed roles");
+				        e, ERR_INVALID, path, "is not one of the listed roles");
 			if (!json_is_string(v) || !in_list(json_string_value(v), letters))
 				return err_set(e, ERR_INVALID, path, "must be R, A, C, I or AR");
 		}
@@ -155,16 +153,16 @@ json_t *raci_problems(const json_t *matrix)
 		snprintf(field, sizeof field, "activities[%zu].assignments", i);
 		if (na != 1)
 			json_array_append_new(out,
-				json_pack("{s:s, s:s, s:s, s:s+}", "field", field, "activity",
-					jv_str(it, "key"), "rule", "one_accountable", "message",
-					na ? "has more than one A (accountable)"
-					   : "has no A (accountable)",
-					"; exactly one is required"));
+			        json_pack("{s:s, s:s, s:s, s:s+}", "field", field, "activity",
+			                jv_str(it, "key"), "rule", "one_accountable", "message",
+			                na ? "has more than one A (accountable)"
+			                   : "has no A (accountable)",
+			                "; exactly one is required"));
 		if (nr < 1)
-			json_array_append_new(out,
-				json_pack("{s:s, s:s, s:s, s:s}", "field", field, "activity",
-					jv_str(it, "key"), "rule", "responsible",
-					"message", "has no R (responsible); one is required"));
+			json_array_append_new(
+			        out, json_pack("{s:s, s:s, s:s, s:s}", "field", field, "activity",
+			                     jv_str(it, "key"), "rule", "responsible", "message",
+			                     "has no R (responsible); one is required"));
 	}
 	return out;
 }
@@ -178,7 +176,7 @@ int raci_validate(const json_t *matrix, const char *const *platform_roles, struc
 	if (json_array_size(p)) {
 		const json_t *first = json_array_get(p, 0);
 		rc = err_set(e, ERR_UNPROCESSABLE, jv_str(first, "field"), "activity '%s' %s",
-			jv_str(first, "activity"), jv_str(first, "message"));
+		        jv_str(first, "activity"), jv_str(first, "message"));
 	}
 	json_decref(p);
 	return rc;

@@ -10,46 +10,44 @@
 
 #include "jsonv.h"
 
-const char *const risk_ai_dimensions[RISK_AI_DIMS + 1] = {"individuals", "groups", "society",
-	NULL};
+const char *const risk_ai_dimensions[RISK_AI_DIMS + 1] = {"individuals", "groups", "society", NULL};
 
 static const struct jv_field method_fields[] = {
-	{"likelihood", JV_ARRAY, JV_REQUIRED, .max = RISK_SCALE_MAX},
-	{"impact", JV_ARRAY, JV_REQUIRED, .max = RISK_SCALE_MAX},
-	{"levels", JV_ARRAY, JV_REQUIRED, .max = RISK_LEVELS_MAX},
-	{"matrix", JV_ARRAY, JV_REQUIRED, .max = RISK_SCALE_MAX},
-	{"appetite", JV_STRING, JV_REQUIRED, .max = 32},
-	{"acceptance", JV_ARRAY, JV_REQUIRED, .max = RISK_LEVELS_MAX},
-	{NULL},
+        {"likelihood", JV_ARRAY, JV_REQUIRED, .max = RISK_SCALE_MAX},
+        {"impact", JV_ARRAY, JV_REQUIRED, .max = RISK_SCALE_MAX},
+        {"levels", JV_ARRAY, JV_REQUIRED, .max = RISK_LEVELS_MAX},
+        {"matrix", JV_ARRAY, JV_REQUIRED, .max = RISK_SCALE_MAX},
+        {"appetite", JV_STRING, JV_REQUIRED, .max = 32},
+        {"acceptance", JV_ARRAY, JV_REQUIRED, .max = RISK_LEVELS_MAX},
+        {NULL},
 };
 static const struct jv_field scale_fields[] = {
-	{"level", JV_INT, JV_REQUIRED, .min = 1, .max = RISK_SCALE_MAX},
-	{"name", JV_STRING, JV_REQUIRED, .max = 100},
-	{"criteria", JV_STRING, JV_REQUIRED, .max = 2000},
-	{NULL},
+        {"level", JV_INT, JV_REQUIRED, .min = 1, .max = RISK_SCALE_MAX},
+        {"name", JV_STRING, JV_REQUIRED, .max = 100},
+        {"criteria", JV_STRING, JV_REQUIRED, .max = 2000},
+        {NULL},
 };
 static const struct jv_field level_fields[] = {
-	{"key", JV_STRING, JV_REQUIRED, .max = 32},
-	{"name", JV_STRING, JV_REQUIRED, .max = 100},
-	{"color", JV_STRING, JV_REQUIRED, .max = 7},
-	{"review_months", JV_INT, JV_REQUIRED, .min = 1, .max = 36},
-	{NULL},
+        {"key", JV_STRING, JV_REQUIRED, .max = 32},
+        {"name", JV_STRING, JV_REQUIRED, .max = 100},
+        {"color", JV_STRING, JV_REQUIRED, .max = 7},
+        {"review_months", JV_INT, JV_REQUIRED, .min = 1, .max = 36},
+        {NULL},
 };
 static const struct jv_field accept_fields[] = {
-	{"level", JV_STRING, JV_REQUIRED, .max = 32},
-	{"roles", JV_ARRAY, JV_REQUIRED, .max = RISK_ROLES_MAX},
-	{NULL},
+        {"level", JV_STRING, JV_REQUIRED, .max = 32},
+        {"roles", JV_ARRAY, JV_REQUIRED, .max = RISK_ROLES_MAX},
+        {NULL},
 };
 static const struct jv_field assessment_fields[] = {
-	{"likelihood", JV_INT, JV_REQUIRED},
-	{"impact", JV_INT, JV_REQUIRED},
-	{"ai_impacts", JV_OBJECT, JV_NULLABLE, .max = 16},
-	{NULL},
+        {"likelihood", JV_INT, JV_REQUIRED},
+        {"impact", JV_INT, JV_REQUIRED},
+        {"ai_impacts", JV_OBJECT, JV_NULLABLE, .max = 16},
+        {NULL},
 };
 
 /* jv_check on a nested object, naming fields "<path>.<field>". */
-static int check_at(const json_t *o, const struct jv_field *spec, const char *path,
-	struct err *e)
+static int check_at(const json_t *o, const struct jv_field *spec, const char *path, struct err *e)
 {
 	if (!json_is_object(o))
 		return err_set(e, ERR_INVALID, path, "must be an object");
@@ -67,7 +65,7 @@ static bool valid_key(const char *s)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-			    *p == '-'))
+		            *p == '-'))
 			return false;
 	return true;
 }
@@ -90,7 +88,7 @@ static int parse_scale(const json_t *a, const char *axis, int *n, struct err *e)
 	*n = (int)json_array_size(a);
 	if (*n < RISK_SCALE_MIN || *n > RISK_SCALE_MAX)
 		return err_set(e, ERR_INVALID, axis, "must have %d to %d levels", RISK_SCALE_MIN,
-			RISK_SCALE_MAX);
+		        RISK_SCALE_MAX);
 	json_array_foreach(a, i, it)
 	{
 		snprintf(path, sizeof path, "%s[%zu]", axis, i);
@@ -99,7 +97,7 @@ static int parse_scale(const json_t *a, const char *axis, int *n, struct err *e)
 		if (json_integer_value(json_object_get(it, "level")) != (json_int_t)i + 1) {
 			snprintf(path, sizeof path, "%s[%zu].level", axis, i);
 			return err_set(e, ERR_INVALID, path,
-				"levels must be numbered 1, 2, 3 ... in order");
+			        "levels must be numbered 1, 2, 3 ... in order");
 		}
 	}
 	return 0;
@@ -113,7 +111,7 @@ static int parse_levels(const json_t *a, struct risk_method *m, struct err *e)
 	m->nlevels = (int)json_array_size(a);
 	if (m->nlevels < RISK_LEVELS_MIN || m->nlevels > RISK_LEVELS_MAX)
 		return err_set(e, ERR_INVALID, "levels", "must have %d to %d risk levels",
-			RISK_LEVELS_MIN, RISK_LEVELS_MAX);
+		        RISK_LEVELS_MIN, RISK_LEVELS_MAX);
 	json_array_foreach(a, i, it)
 	{
 		snprintf(path, sizeof path, "levels[%zu]", i);
@@ -124,7 +122,7 @@ static int parse_levels(const json_t *a, struct risk_method *m, struct err *e)
 		if (!valid_key(key)) {
 			snprintf(path, sizeof path, "levels[%zu].key", i);
 			return err_set(e, ERR_INVALID, path,
-				"use lower-case letters, digits, '_' and '-' only");
+			        "use lower-case letters, digits, '_' and '-' only");
 		}
 		if (!valid_color(color)) {
 			snprintf(path, sizeof path, "levels[%zu].color", i);
@@ -134,7 +132,7 @@ static int parse_levels(const json_t *a, struct risk_method *m, struct err *e)
 			if (strcmp(m->levels[k].key, key) == 0) {
 				snprintf(path, sizeof path, "levels[%zu].key", i);
 				return err_set(
-					e, ERR_INVALID, path, "level '%s' is listed twice", key);
+				        e, ERR_INVALID, path, "level '%s' is listed twice", key);
 			}
 		snprintf(l->key, sizeof l->key, "%s", key);
 		snprintf(l->name, sizeof l->name, "%s", jv_str(it, "name"));
@@ -149,26 +147,26 @@ static int parse_matrix(const json_t *a, struct risk_method *m, struct err *e)
 	char path[64];
 	if ((int)json_array_size(a) != m->nlikelihood)
 		return err_set(e, ERR_INVALID, "matrix",
-			"needs one row per likelihood level (%d rows)", m->nlikelihood);
+		        "needs one row per likelihood level (%d rows)", m->nlikelihood);
 	for (int l = 0; l < m->nlikelihood; l++) {
 		const json_t *row = json_array_get(a, (size_t)l);
 		snprintf(path, sizeof path, "matrix[%d]", l);
 		if (!json_is_array(row) || (int)json_array_size(row) != m->nimpact)
 			return err_set(e, ERR_INVALID, path,
-				"needs one level key per impact level (%d columns)", m->nimpact);
+			        "needs one level key per impact level (%d columns)", m->nimpact);
 		for (int i = 0; i < m->nimpact; i++) {
 			const char *key = json_string_value(json_array_get(row, (size_t)i));
 			int idx = key ? risk_level_index(m, key) : -1;
 			snprintf(path, sizeof path, "matrix[%d][%d]", l, i);
 			if (idx < 0)
 				return err_set(
-					e, ERR_INVALID, path, "must be the key of a risk level");
+				        e, ERR_INVALID, path, "must be the key of a risk level");
 			m->matrix[l][i] = idx;
 			/* a higher likelihood or impact can never give a lower level */
 			if ((l > 0 && idx < m->matrix[l - 1][i]) ||
-				(i > 0 && idx < m->matrix[l][i - 1]))
+			        (i > 0 && idx < m->matrix[l][i - 1]))
 				return err_set(e, ERR_INVALID, path,
-					"is less severe than a cell of lower likelihood or impact");
+				        "is less severe than a cell of lower likelihood or impact");
 		}
 	}
 	return 0;
@@ -182,8 +180,8 @@ static bool known_role(const char *role, const char *const *roles)
 	return false;
 }
 
-static int parse_acceptance(const json_t *a, const char *const *roles, struct risk_method *m,
-	struct err *e)
+static int parse_acceptance(
+        const json_t *a, const char *const *roles, struct risk_method *m, struct err *e)
 {
 	size_t i;
 	json_t *it;
@@ -204,7 +202,7 @@ static int parse_acceptance(const json_t *a, const char *const *roles, struct ri
 		if (json_array_size(rl) == 0) {
 			snprintf(path, sizeof path, "acceptance[%zu].roles", i);
 			return err_set(e, ERR_INVALID, path,
-				"name a role, or leave out a level no one may accept");
+			        "name a role, or leave out a level no one may accept");
 		}
 		size_t k;
 		json_t *r;
@@ -220,15 +218,15 @@ static int parse_acceptance(const json_t *a, const char *const *roles, struct ri
 	return 0;
 }
 
-int risk_method_parse(const json_t *doc, const char *const *roles, struct risk_method *m,
-	struct err *e)
+int risk_method_parse(
+        const json_t *doc, const char *const *roles, struct risk_method *m, struct err *e)
 {
 	memset(m, 0, sizeof *m);
 	if (jv_check(doc, method_fields, e) ||
-		parse_scale(json_object_get(doc, "likelihood"), "likelihood", &m->nlikelihood, e) ||
-		parse_scale(json_object_get(doc, "impact"), "impact", &m->nimpact, e) ||
-		parse_levels(json_object_get(doc, "levels"), m, e) ||
-		parse_matrix(json_object_get(doc, "matrix"), m, e))
+	        parse_scale(json_object_get(doc, "likelihood"), "likelihood", &m->nlikelihood, e) ||
+	        parse_scale(json_object_get(doc, "impact"), "impact", &m->nimpact, e) ||
+	        parse_levels(json_object_get(doc, "levels"), m, e) ||
+	        parse_matrix(json_object_get(doc, "matrix"), m, e))
 		return -1;
 	m->appetite = risk_level_index(m, jv_str(doc, "appetite"));
 	if (m->appetite < 0)
@@ -254,7 +252,7 @@ void risk_evaluate(const struct risk_method *m, struct risk_assessment *a)
 }
 
 int risk_assessment_parse(const json_t *j, const struct risk_method *m, bool is_ai,
-	const char *prefix, struct risk_assessment *out, struct err *e)
+        const char *prefix, struct risk_assessment *out, struct err *e)
 {
 	char path[96];
 	memset(out, 0, sizeof *out);
@@ -273,12 +271,13 @@ int risk_assessment_parse(const json_t *j, const struct risk_method *m, bool is_
 	const json_t *ai = json_object_get(j, "ai_impacts");
 	snprintf(path, sizeof path, "%s.ai_impacts", prefix);
 	if (!is_ai && ai && !json_is_null(ai))
-		return err_set(e, ERR_INVALID, path, "only AI risks are assessed for individuals, "
-						     "groups and society");
+		return err_set(e, ERR_INVALID, path,
+		        "only AI risks are assessed for individuals, "
+		        "groups and society");
 	if (is_ai) {
 		if (!json_is_object(ai))
 			return err_set(e, ERR_INVALID, path,
-				"AI risks need the impact on individuals, groups and society");
+			        "AI risks need the impact on individuals, groups and society");
 		const char *k;
 		json_t *v;
 		json_object_foreach((json_t *)ai, k, v)
@@ -295,13 +294,13 @@ int risk_assessment_parse(const json_t *j, const struct risk_method *m, bool is_
 		for (int d = 0; d < RISK_AI_DIMS; d++) {
 			const json_t *v2 = json_object_get(ai, risk_ai_dimensions[d]);
 			snprintf(path, sizeof path, "%s.ai_impacts.%s", prefix,
-				risk_ai_dimensions[d]);
+			        risk_ai_dimensions[d]);
 			if (!json_is_integer(v2))
 				return err_set(e, ERR_INVALID, path, "is required for AI risks");
 			out->ai[d] = (int)json_integer_value(v2);
 			if (out->ai[d] < 1 || out->ai[d] > m->nimpact)
 				return err_set(e, ERR_INVALID, path, "must be between 1 and %d",
-					m->nimpact);
+				        m->nimpact);
 		}
 	}
 	risk_evaluate(m, out);
@@ -333,8 +332,8 @@ void risk_accept_roles_text(const struct risk_method *m, int level, char *buf, s
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int i = 0; level >= 0 && level < m->nlevels && i < m->levels[level].naccept; i++) {
-		int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
-			m->levels[level].accept[i]);
+		int w = snprintf(
+		        buf + used, n - used, "%s%s", i ? ", " : "", m->levels[level].accept[i]);
 		if (w < 0 || (size_t)w >= n - used)
 			break;
 		used += (size_t)w;
@@ -347,8 +346,8 @@ bool risk_above_appetite(const struct risk_method *m, int level)
 }
 
 /* Read one axis of the remap object: {"5": 3, "4": 3}. */
-static int remap_axis(const json_t *o, const char *axis, int from_n, int to_n, int *map,
-	struct err *e)
+static int remap_axis(
+        const json_t *o, const char *axis, int from_n, int to_n, int *map, struct err *e)
 {
 	char path[64];
 	for (int v = 1; v <= RISK_SCALE_MAX; v++)
@@ -367,18 +366,18 @@ static int remap_axis(const json_t *o, const char *axis, int from_n, int to_n, i
 		snprintf(path, sizeof path, "remap.%s.%.8s", axis, k);
 		if (!*k || *end || from < 1 || from > from_n)
 			return err_set(e, ERR_INVALID, path,
-				"is not a level of the current scale (1-%d)", from_n);
+			        "is not a level of the current scale (1-%d)", from_n);
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-			json_integer_value(v) > to_n)
+		        json_integer_value(v) > to_n)
 			return err_set(e, ERR_INVALID, path,
-				"must be a level of the new scale (1-%d)", to_n);
+			        "must be a level of the new scale (1-%d)", to_n);
 		map[from] = (int)json_integer_value(v);
 	}
 	return 0;
 }
 
 int risk_remap_parse(const json_t *remap, const struct risk_method *from,
-	const struct risk_method *to, struct risk_remap *out, struct err *e)
+        const struct risk_method *to, struct risk_remap *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	if (remap && !json_is_null(remap) && !json_is_object(remap))
@@ -395,19 +394,19 @@ int risk_remap_parse(const json_t *remap, const struct risk_method *from,
 	}
 	int fl = from ? from->nlikelihood : 0, fi = from ? from->nimpact : 0;
 	if (remap_axis(json_object_get(remap, "likelihood"), "likelihood", fl, to->nlikelihood,
-		    out->likelihood, e) ||
-		remap_axis(json_object_get(remap, "impact"), "impact", fi, to->nimpact, out->impact,
-			e))
+	            out->likelihood, e) ||
+	        remap_axis(json_object_get(remap, "impact"), "impact", fi, to->nimpact, out->impact,
+	                e))
 		return -1;
 	return 0;
 }
 
 int risk_reassess(const struct risk_method *to, const struct risk_remap *map,
-	struct risk_assessment *a, const char **axis)
+        struct risk_assessment *a, const char **axis)
 {
 	struct risk_assessment n = *a;
 	if (a->likelihood < 1 || a->likelihood > RISK_SCALE_MAX ||
-		!map->likelihood[a->likelihood]) {
+	        !map->likelihood[a->likelihood]) {
 		*axis = "likelihood";
 		return -1;
 	}

@@ -43,11 +43,11 @@
 extern const char *const risk_ai_dimensions[RISK_AI_DIMS + 1];
 
 struct risk_level {
-	char key[33];         /* stable identifier stored on risks ("high") */
-	char name[101];       /* display name */
-	char color[8];        /* "#rrggbb", used by heat maps */
-	int review_months;    /* review frequency of risks at this level */
-	int naccept;          /* roles that may accept a risk at this level; 0 = never */
+	char key[33];      /* stable identifier stored on risks ("high") */
+	char name[101];    /* display name */
+	char color[8];     /* "#rrggbb", used by heat maps */
+	int review_months; /* review frequency of risks at this level */
+	int naccept;       /* roles that may accept a risk at this level; 0 = never */
 	char accept[RISK_ROLES_MAX][32];
 };
 
@@ -64,8 +64,8 @@ struct risk_assessment {
 	int likelihood, impact; /* 1-based scale values */
 	bool has_ai;            /* ai[] holds the AI impact dimensions */
 	int ai[RISK_AI_DIMS];
-	int eff_impact;         /* computed: impact that places the risk in the matrix */
-	int level;              /* computed: index into risk_method.levels */
+	int eff_impact; /* computed: impact that places the risk in the matrix */
+	int level;      /* computed: index into risk_method.levels */
 };
 
 /* Scale-value translation from one methodology revision to the next; 0 = no mapping. */
@@ -77,13 +77,13 @@ struct risk_remap {
 enum risk_accept {
 	RISK_ACCEPT_OK,
 	RISK_ACCEPT_LEVEL_NOT_ACCEPTABLE, /* the methodology lets no one accept this level */
-	RISK_ACCEPT_NO_AUTHORITY,        /* the level is acceptable, but not by this role */
+	RISK_ACCEPT_NO_AUTHORITY,         /* the level is acceptable, but not by this role */
 };
 
 /* Validate a methodology document and fill *m. `roles` (NULL-terminated) are the role
  * names acceptance may list. Unknown fields are refused. */
-int risk_method_parse(const json_t *doc, const char *const *roles, struct risk_method *m,
-	struct err *e);
+int risk_method_parse(
+        const json_t *doc, const char *const *roles, struct risk_method *m, struct err *e);
 /* Index of a level key, or -1. */
 int risk_level_index(const struct risk_method *m, const char *key);
 
@@ -91,7 +91,7 @@ int risk_level_index(const struct risk_method *m, const char *key);
  * evaluate it. AI risks (is_ai) need all three ai_impacts; IS risks may not have them.
  * prefix names the object in errors ("inherent"). */
 int risk_assessment_parse(const json_t *j, const struct risk_method *m, bool is_ai,
-	const char *prefix, struct risk_assessment *out, struct err *e);
+        const char *prefix, struct risk_assessment *out, struct err *e);
 /* Compute eff_impact and level of a (range-checked) assessment. */
 void risk_evaluate(const struct risk_method *m, struct risk_assessment *a);
 /* The assessment's ai_impacts as a new JSON object, or NULL when it has none. */
@@ -106,11 +106,11 @@ bool risk_above_appetite(const struct risk_method *m, int level);
 /* Build the translation from `from` to `to`: identity for values that exist in both
  * scales, then the explicit entries of remap (may be NULL): {"likelihood": {"5": 3}}. */
 int risk_remap_parse(const json_t *remap, const struct risk_method *from,
-	const struct risk_method *to, struct risk_remap *out, struct err *e);
+        const struct risk_method *to, struct risk_remap *out, struct err *e);
 /* Translate an assessment to the new methodology and re-evaluate it. Returns -1 (and
  * leaves a unchanged) when one of its values has no mapping; *axis then names the
  * scale ("likelihood" or "impact"). */
 int risk_reassess(const struct risk_method *to, const struct risk_remap *map,
-	struct risk_assessment *a, const char **axis);
+        struct risk_assessment *a, const char **axis);
 
 #endif

@@ -41,14 +41,14 @@ extern const char *const soa_statuses[];
 /* The framework's name when it has an SoA (a standard with Annex A controls at the
  * tenant's catalog version), else ERR_NOT_FOUND. *name is arena-owned. */
 int soa_framework(
-	PGconn *c, struct arena *a, const char *framework, const char **name, struct err *e);
+        PGconn *c, struct arena *a, const char *framework, const char **name, struct err *e);
 
 /* Facts for every Annex A control of framework (ref == NULL) or for one:
  * {catalog_version, items: [{ref, title, group, group_title, entry|null, controls:
  * [{id, ref, title, status, owner_id, law}], risks: [{id, ref, title, status, relation}]}],
  * users: {id: name}}. */
 int soa_facts(PGconn *c, struct arena *a, const char *framework, const char *ref, json_t **out,
-	struct err *e);
+        struct err *e);
 
 /* One SoA line from one item of soa_facts (pure). users: soa_facts' users map. */
 json_t *soa_line(const json_t *fact, const json_t *users);

@@ -74,10 +74,10 @@ char *svg_heatmap(const json_t *heatmap, const char *view, const char *title)
 		abort();
 	int w = LEFT + (int)ni * CELL_W + 16, h = TOP + (int)nl * CELL_H + BOTTOM;
 	fprintf(f,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" "
-		"role=\"img\" aria-label=\"",
-		w, h, w, h);
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	        "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" "
+	        "role=\"img\" aria-label=\"",
+	        w, h, w, h);
 	xml(f, title);
 	fputs("\">\n<title>", f);
 	xml(f, title);
@@ -90,7 +90,7 @@ char *svg_heatmap(const json_t *heatmap, const char *view, const char *title)
 		size_t l = nl - 1 - r;
 		int y = TOP + (int)r * CELL_H;
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%zu ",
-			LEFT - 8, y + CELL_H / 2 + 4, l + 1);
+		        LEFT - 8, y + CELL_H / 2 + 4, l + 1);
 		xml(f, name_of(lik, l));
 		fputs("</text>\n", f);
 		const json_t *mrow = json_array_get(matrix, l), *crow = json_array_get(counts, l);
@@ -98,34 +98,33 @@ char *svg_heatmap(const json_t *heatmap, const char *view, const char *title)
 			int x = LEFT + (int)i * CELL_W;
 			const char *key = json_string_value(json_array_get(mrow, i));
 			long long n = (long long)json_integer_value(json_array_get(crow, i));
-			fprintf(f,
-				"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"",
-				x, y, CELL_W, CELL_H);
+			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"", x,
+			        y, CELL_W, CELL_H);
 			xml(f, level_color(levels, key));
 			fputs("\" stroke=\"#ffffff\" stroke-width=\"2\"><title>", f);
 			fprintf(f, "likelihood %zu, impact %zu: %lld risk(s), level ", l + 1, i + 1,
-				n);
+			        n);
 			xml(f, key);
 			fputs("</title></rect>\n", f);
 			fprintf(f,
-				"<text x=\"%d\" y=\"%d\" font-size=\"18\" text-anchor=\"middle\" "
-				"font-weight=\"bold\" fill=\"#111111\">%lld</text>\n",
-				x + CELL_W / 2, y + CELL_H / 2 + 6, n);
+			        "<text x=\"%d\" y=\"%d\" font-size=\"18\" text-anchor=\"middle\" "
+			        "font-weight=\"bold\" fill=\"#111111\">%lld</text>\n",
+			        x + CELL_W / 2, y + CELL_H / 2 + 6, n);
 		}
 	}
 	int ybase = TOP + (int)nl * CELL_H;
 	for (size_t i = 0; i < ni; i++) {
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%zu ",
-			LEFT + (int)i * CELL_W + CELL_W / 2, ybase + 18, i + 1);
+		        LEFT + (int)i * CELL_W + CELL_W / 2, ybase + 18, i + 1);
 		xml(f, name_of(imp, i));
 		fputs("</text>\n", f);
 	}
 	fprintf(f,
-		"<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">Impact</text>\n"
-		"<text x=\"16\" y=\"%d\" font-size=\"13\" transform=\"rotate(-90 16 %d)\" "
-		"text-anchor=\"middle\">Likelihood</text>\n</svg>\n",
-		LEFT + (int)ni * CELL_W / 2, ybase + 44, TOP + (int)nl * CELL_H / 2,
-		TOP + (int)nl * CELL_H / 2);
+	        "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">Impact</text>\n"
+	        "<text x=\"16\" y=\"%d\" font-size=\"13\" transform=\"rotate(-90 16 %d)\" "
+	        "text-anchor=\"middle\">Likelihood</text>\n</svg>\n",
+	        LEFT + (int)ni * CELL_W / 2, ybase + 44, TOP + (int)nl * CELL_H / 2,
+	        TOP + (int)nl * CELL_H / 2);
 	fclose(f);
 	return buf;
 }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define ARENA_FIRST_BLOCK 4096
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN       16
 
 struct block {
 	struct block *next;

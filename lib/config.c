@@ -28,8 +28,8 @@ static int env_int(const char *name, long def, long min, long max, long *out)
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno || *end || n < min || n > max) {
-		fprintf(stderr, "concord: %s must be an integer in [%ld, %ld], got '%s'\n", name, min,
-			max, v);
+		fprintf(stderr, "concord: %s must be an integer in [%ld, %ld], got '%s'\n", name,
+		        min, max, v);
 		return -1;
 	}
 	*out = n;

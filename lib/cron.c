@@ -18,36 +18,36 @@
 #define CRON_HORIZON_YEARS 30
 
 struct field_def {
-	const char *name; /* as used in error messages */
-	int min, max;     /* accepted values (day-of-week accepts 7 for Sunday) */
+	const char *name;         /* as used in error messages */
+	int min, max;             /* accepted values (day-of-week accepts 7 for Sunday) */
 	const char *const *names; /* symbolic values, names[i] = min + i, or NULL */
 };
 
-static const char *const month_names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
-	"aug", "sep", "oct", "nov", "dec", NULL};
+static const char *const month_names[] = {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", NULL};
 static const char *const dow_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL};
 
 enum { F_MINUTE, F_HOUR, F_DOM, F_MONTH, F_DOW, F_COUNT };
 
 static const struct field_def fields[F_COUNT] = {
-	{"minute", 0, 59, NULL},
-	{"hour", 0, 23, NULL},
-	{"day-of-month", 1, 31, NULL},
-	{"month", 1, 12, month_names},
-	{"day-of-week", 0, 7, dow_names},
+        {"minute", 0, 59, NULL},
+        {"hour", 0, 23, NULL},
+        {"day-of-month", 1, 31, NULL},
+        {"month", 1, 12, month_names},
+        {"day-of-week", 0, 7, dow_names},
 };
 
 static const struct {
 	const char *name;
 	const char *expansion;
 } macros[] = {
-	{"@yearly", "0 0 1 1 *"},
-	{"@annually", "0 0 1 1 *"},
-	{"@monthly", "0 0 1 * *"},
-	{"@weekly", "0 0 * * 0"},
-	{"@daily", "0 0 * * *"},
-	{"@midnight", "0 0 * * *"},
-	{"@hourly", "0 * * * *"},
+        {"@yearly", "0 0 1 1 *"},
+        {"@annually", "0 0 1 1 *"},
+        {"@monthly", "0 0 1 * *"},
+        {"@weekly", "0 0 * * 0"},
+        {"@daily", "0 0 * * *"},
+        {"@midnight", "0 0 * * *"},
+        {"@hourly", "0 * * * *"},
 };
 
 /* A number or a symbolic name at *p; advances *p. */
@@ -59,13 +59,13 @@ static int parse_value(const char **p, const struct field_def *f, int *out, stru
 		while (isdigit((unsigned char)*s)) {
 			v = v * 10 + (*s - '0');
 			if (v > 1000)
-				return err_set(e, ERR_INVALID, "cron", "%s: number too large",
-					f->name);
+				return err_set(
+				        e, ERR_INVALID, "cron", "%s: number too large", f->name);
 			s++;
 		}
 		if (v < f->min || v > f->max)
 			return err_set(e, ERR_INVALID, "cron", "%s: %ld is out of range %d-%d",
-				f->name, v, f->min, f->max);
+			        f->name, v, f->min, f->max);
 		*out = (int)v;
 		*p = s;
 		return 0;
@@ -83,12 +83,12 @@ static int parse_value(const char **p, const struct field_def *f, int *out, stru
 				}
 		}
 		return err_set(e, ERR_INVALID, "cron", "%s: unknown name '%.*s'", f->name,
-			(int)(n > 20 ? 20 : n), s);
+		        (int)(n > 20 ? 20 : n), s);
 	}
 	if (!*s)
 		return err_set(e, ERR_INVALID, "cron", "%s: a value is missing", f->name);
 	return err_set(e, ERR_INVALID, "cron", "%s: unexpected character '%c'", f->name,
-		isprint((unsigned char)*s) ? *s : '?');
+	        isprint((unsigned char)*s) ? *s : '?');
 }
 
 /* One comma-separated item: "*", "a", "a-b", each optionally "/step". */
@@ -109,7 +109,7 @@ static int parse_item(const char *s, const struct field_def *f, uint64_t *bits, 
 				return -1;
 			if (hi < lo)
 				return err_set(e, ERR_INVALID, "cron",
-					"%s: range %d-%d runs backwards", f->name, lo, hi);
+				        "%s: range %d-%d runs backwards", f->name, lo, hi);
 		} else if (*s == '/') {
 			hi = f->max == 7 ? 6 : f->max; /* "a/n": from a to the end */
 		}
@@ -117,27 +117,27 @@ static int parse_item(const char *s, const struct field_def *f, uint64_t *bits, 
 	if (*s == '/') {
 		s++;
 		if (!isdigit((unsigned char)*s))
-			return err_set(e, ERR_INVALID, "cron", "%s: a step must be a number",
-				f->name);
+			return err_set(
+			        e, ERR_INVALID, "cron", "%s: a step must be a number", f->name);
 		long v = 0;
 		while (isdigit((unsigned char)*s) && v <= 1000)
 			v = v * 10 + (*s++ - '0');
 		if (v < 1 || v > f->max)
 			return err_set(e, ERR_INVALID, "cron", "%s: step must be between 1 and %d",
-				f->name, f->max);
+			        f->name, f->max);
 		step = (int)v;
 	}
 	if (*s)
 		return err_set(e, ERR_INVALID, "cron", "%s: unexpected character '%c'", f->name,
-			isprint((unsigned char)*s) ? *s : '?');
+		        isprint((unsigned char)*s) ? *s : '?');
 	for (int v = lo; v <= hi; v += step)
 		*bits |= 1ull << (f == &fields[F_DOW] && v == 7 ? 0 : v);
 	return 0;
 }
 
 /* A whole field (len bytes at s): comma-separated items. */
-static int parse_field(const char *s, size_t len, const struct field_def *f, uint64_t *bits,
-	struct err *e)
+static int parse_field(
+        const char *s, size_t len, const struct field_def *f, uint64_t *bits, struct err *e)
 {
 	char buf[CRON_MAX_LEN + 1];
 	memcpy(buf, s, len);
@@ -166,19 +166,19 @@ int cron_parse(const char *expr, struct cron *c, struct err *e)
 		return err_set(e, ERR_INVALID, "cron", "an expression is required");
 	size_t n = strlen(expr);
 	if (n > CRON_MAX_LEN)
-		return err_set(e, ERR_INVALID, "cron", "must be at most %d characters",
-			CRON_MAX_LEN);
+		return err_set(
+		        e, ERR_INVALID, "cron", "must be at most %d characters", CRON_MAX_LEN);
 	while (*expr == ' ' || *expr == '\t')
 		expr++;
 	if (*expr == '@') {
 		size_t m = strcspn(expr, " \t");
 		for (size_t i = 0; i < sizeof macros / sizeof macros[0]; i++)
 			if (strlen(macros[i].name) == m &&
-				strncasecmp(expr, macros[i].name, m) == 0 &&
-				expr[m + strspn(expr + m, " \t")] == '\0')
+			        strncasecmp(expr, macros[i].name, m) == 0 &&
+			        expr[m + strspn(expr + m, " \t")] == '\0')
 				return cron_parse(macros[i].expansion, c, e);
 		return err_set(e, ERR_INVALID, "cron",
-			"unknown macro (use @yearly, @monthly, @weekly, @daily or @hourly)");
+		        "unknown macro (use @yearly, @monthly, @weekly, @daily or @hourly)");
 	}
 	const char *start[F_COUNT + 1];
 	size_t len[F_COUNT + 1];
@@ -197,8 +197,8 @@ int cron_parse(const char *expr, struct cron *c, struct err *e)
 	}
 	if (k != F_COUNT)
 		return err_set(e, ERR_INVALID, "cron",
-			"expected 5 fields (minute hour day-of-month month day-of-week), got %d",
-			k);
+		        "expected 5 fields (minute hour day-of-month month day-of-week), got %d",
+		        k);
 	uint64_t bits[F_COUNT];
 	for (int i = 0; i < F_COUNT; i++)
 		if (parse_field(start[i], len[i], &fields[i], &bits[i], e))
@@ -258,5 +258,5 @@ int cron_next(const struct cron *c, time_t after, time_t *next, struct err *e)
 		t = timegm(&tm);
 	}
 	return err_set(e, ERR_INVALID, "cron", "never matches (no such date within %d years)",
-		CRON_HORIZON_YEARS);
+	        CRON_HORIZON_YEARS);
 }

@@ -55,7 +55,7 @@ PGconn *db_connect(const char *url, struct err *e)
 PGconn *db_thread_conn(const char *url, struct err *e)
 {
 	if (thread_conn && PQstatus(thread_conn) == CONNECTION_OK &&
-		PQtransactionStatus(thread_conn) == PQTRANS_IDLE)
+	        PQtransactionStatus(thread_conn) == PQTRANS_IDLE)
 		return thread_conn;
 	if (thread_conn) {
 		pthread_setspecific(conn_key, NULL);
@@ -98,14 +98,14 @@ int db_error(PGconn *c, const PGresult *res, struct err *e)
 	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
 
 	if (!state || PQstatus(c) != CONNECTION_OK || strncmp(state, "08", 2) == 0 ||
-		strncmp(state, "57P", 3) == 0) {
+	        strncmp(state, "57P", 3) == 0) {
 		err_set(e, ERR_UNAVAILABLE, NULL, "database unavailable");
 	} else if (strcmp(state, "23505") == 0) {
 		err_set(e, ERR_CONFLICT, field, "%s", field ? "value already exists" : "conflict");
 	} else if (strcmp(state, "23503") == 0) {
 		err_set(e, ERR_INVALID, field, "%s",
-			field ? "refers to an object that does not exist"
-			      : "refers to an object that does not exist");
+		        field ? "refers to an object that does not exist"
+		              : "refers to an object that does not exist");
 	} else if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0) {
 		err_set(e, ERR_INVALID, field, "value not allowed");
 	} else if (strcmp(state, "P0001") == 0 && hint) {
@@ -126,14 +126,14 @@ int db_error(PGconn *c, const PGresult *res, struct err *e)
 }
 
 PGresult *db_execv(PGconn *c, struct arena *a, struct err *e, const char *sql, int n,
-	const char *const *params)
+        const char *const *params)
 {
 	PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		db_error(c, res, e);
 		log_msg(e->code == ERR_INTERNAL ? LOG_ERROR : LOG_DEBUG, "sql failed: %s",
-			e->detail_log);
+		        e->detail_log);
 		PQclear(res);
 		return NULL;
 	}
@@ -159,11 +159,11 @@ PGresult *db_exec(PGconn *c, struct arena *a, struct err *e, const char *sql, in
 
 static const char begin_sql[] = "BEGIN";
 static const char settings_sql[] = "SELECT set_config('app.tenant_id', coalesce($1, ''), true),"
-				   " set_config('app.user_id', coalesce($2, ''), true),"
-				   " set_config('app.request_id', coalesce($3, ''), true)";
+                                   " set_config('app.user_id', coalesce($2, ''), true),"
+                                   " set_config('app.request_id', coalesce($3, ''), true)";
 
-int db_begin(PGconn *c, struct arena *a, struct err *e, const char *tenant_id,
-	const char *user_id, const char *request_id)
+int db_begin(PGconn *c, struct arena *a, struct err *e, const char *tenant_id, const char *user_id,
+        const char *request_id)
 {
 	PGresult *r = PQexec(c, begin_sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {

@@ -33,14 +33,14 @@ PGconn *db_connect(const char *url, struct err *e);
 PGresult *db_exec(PGconn *c, struct arena *a, struct err *e, const char *sql, int n, ...);
 /* Same with an array of parameters. */
 PGresult *db_execv(PGconn *c, struct arena *a, struct err *e, const char *sql, int n,
-	const char *const *params);
+        const char *const *params);
 /* Convert a failed result into *e (SQLSTATE mapping). Always returns -1. */
 int db_error(PGconn *c, const PGresult *res, struct err *e);
 
 /* BEGIN and set the transaction-local settings that row-level security and the audit
  * trail read: app.tenant_id, app.user_id, app.request_id. Any may be NULL. */
-int db_begin(PGconn *c, struct arena *a, struct err *e, const char *tenant_id,
-	const char *user_id, const char *request_id);
+int db_begin(PGconn *c, struct arena *a, struct err *e, const char *tenant_id, const char *user_id,
+        const char *request_id);
 int db_commit(PGconn *c, struct err *e);
 void db_rollback(PGconn *c);
 

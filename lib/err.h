@@ -16,21 +16,21 @@
 
 enum err_code {
 	ERR_OK = 0,
-	ERR_INVALID,             /* 400 bad input; `field` names the offending field */
-	ERR_UNAUTHENTICATED,     /* 401 */
-	ERR_FORBIDDEN,           /* 403 */
-	ERR_NOT_FOUND,           /* 404 */
-	ERR_METHOD,              /* 405 */
-	ERR_CONFLICT,            /* 409 */
-	ERR_GONE,                /* 410 */
-	ERR_PRECONDITION_FAILED, /* 412 version / If-Match mismatch */
-	ERR_TOO_LARGE,           /* 413 */
-	ERR_MEDIA_TYPE,          /* 415 */
-	ERR_UNPROCESSABLE,       /* 422 well-formed but violates a domain rule */
+	ERR_INVALID,               /* 400 bad input; `field` names the offending field */
+	ERR_UNAUTHENTICATED,       /* 401 */
+	ERR_FORBIDDEN,             /* 403 */
+	ERR_NOT_FOUND,             /* 404 */
+	ERR_METHOD,                /* 405 */
+	ERR_CONFLICT,              /* 409 */
+	ERR_GONE,                  /* 410 */
+	ERR_PRECONDITION_FAILED,   /* 412 version / If-Match mismatch */
+	ERR_TOO_LARGE,             /* 413 */
+	ERR_MEDIA_TYPE,            /* 415 */
+	ERR_UNPROCESSABLE,         /* 422 well-formed but violates a domain rule */
 	ERR_PRECONDITION_REQUIRED, /* 428 If-Match missing */
-	ERR_TOO_MANY,            /* 429 throttled */
-	ERR_UNAVAILABLE,         /* 503 dependency down; retry */
-	ERR_INTERNAL,            /* 500 a bug or an unexpected failure */
+	ERR_TOO_MANY,              /* 429 throttled */
+	ERR_UNAVAILABLE,           /* 503 dependency down; retry */
+	ERR_INTERNAL,              /* 500 a bug or an unexpected failure */
 };
 
 struct err {
@@ -43,7 +43,7 @@ struct err {
 
 /* Fill *e (if e is not NULL) and return -1, so callers can `return err_set(...)`. */
 int err_set(struct err *e, enum err_code code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 /* Add a log-only detail to an error already set. Returns -1. */
 int err_log_detail(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_clear(struct err *e);

@@ -122,7 +122,7 @@ int jv_check_value(const json_t *v, const struct jv_field *f, const char *path, 
 			size_t o = 0;
 			for (const char *const *p = f->values; *p && o < sizeof allowed - 1; p++)
 				o += (size_t)snprintf(allowed + o, sizeof allowed - o, "%s%s",
-					p == f->values ? "" : ", ", *p);
+				        p == f->values ? "" : ", ", *p);
 			return err_set(e, ERR_INVALID, path, "must be one of: %s", allowed);
 		}
 		return 0;
@@ -131,9 +131,9 @@ int jv_check_value(const json_t *v, const struct jv_field *f, const char *path, 
 		if (!json_is_integer(v))
 			return err_set(e, ERR_INVALID, path, "must be an integer");
 		if (f->min < f->max &&
-			(json_integer_value(v) < f->min || json_integer_value(v) > f->max))
-			return err_set(e, ERR_INVALID, path, "must be between %lld and %lld", f->min,
-				f->max);
+		        (json_integer_value(v) < f->min || json_integer_value(v) > f->max))
+			return err_set(e, ERR_INVALID, path, "must be between %lld and %lld",
+			        f->min, f->max);
 		return 0;
 	case JV_NUMBER:
 		if (!json_is_number(v))
@@ -154,7 +154,7 @@ int jv_check_value(const json_t *v, const struct jv_field *f, const char *path, 
 			return err_set(e, ERR_INVALID, path, "must be an array");
 		if (json_array_size(v) > (size_t)(f->max ? f->max : 1000))
 			return err_set(e, ERR_INVALID, path, "must have at most %lld items",
-				f->max ? f->max : 1000);
+			        f->max ? f->max : 1000);
 		return 0;
 	case JV_ANY:
 		return 0;

@@ -29,9 +29,9 @@ enum jv_type {
 	JV_NUMBER, /* integer or real */
 	JV_BOOL,
 	JV_UUID,
-	JV_DATE,   /* YYYY-MM-DD */
-	JV_TIME,   /* RFC 3339 timestamp string */
-	JV_ENUM,   /* string in values[] */
+	JV_DATE, /* YYYY-MM-DD */
+	JV_TIME, /* RFC 3339 timestamp string */
+	JV_ENUM, /* string in values[] */
 	JV_EMAIL,
 	JV_OBJECT, /* any object (validated further by the handler) */
 	JV_ARRAY,  /* array with <= max items (default 1000) */

@@ -17,12 +17,12 @@
 #define MIGRATE_LOCK_KEY "7242019"
 
 static const char create_table_sql[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations ("
-	" version text PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-	" applied_at timestamptz NOT NULL DEFAULT now())";
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version text PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())";
 static const char applied_sql[] = "SELECT checksum FROM schema_migrations WHERE version = $1";
 static const char record_sql[] =
-	"INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
+        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -62,8 +62,8 @@ static int parse_name(const char *fn, char version[5])
 	return 0;
 }
 
-static int apply_one(PGconn *c, struct arena *a, const char *dir, const char *fn, int *applied,
-	struct err *e)
+static int apply_one(
+        PGconn *c, struct arena *a, const char *dir, const char *fn, int *applied, struct err *e)
 {
 	char version[5], path[4096], sum[65];
 	size_t len;
@@ -81,8 +81,9 @@ static int apply_one(PGconn *c, struct arena *a, const char *dir, const char *fn
 	if (PQntuples(r) == 1) {
 		if (strcmp(PQgetvalue(r, 0, 0), sum) != 0) {
 			err_set(e, ERR_CONFLICT, NULL,
-				"migration %s was changed after it was applied (checksum %s, now %s)",
-				fn, PQgetvalue(r, 0, 0), sum);
+			        "migration %s was changed after it was applied (checksum %s, now "
+			        "%s)",
+			        fn, PQgetvalue(r, 0, 0), sum);
 			goto fail;
 		}
 		free(sql);
@@ -92,7 +93,8 @@ static int apply_one(PGconn *c, struct arena *a, const char *dir, const char *fn
 	PQclear(b);
 	PGresult *x = PQexec(c, sql);
 	if (PQresultStatus(x) != PGRES_COMMAND_OK && PQresultStatus(x) != PGRES_TUPLES_OK) {
-		err_set(e, ERR_INTERNAL, NULL, "migration %s failed: %s", fn, PQresultErrorMessage(x));
+		err_set(e, ERR_INTERNAL, NULL, "migration %s failed: %s", fn,
+		        PQresultErrorMessage(x));
 		PQclear(x);
 		db_rollback(c);
 		goto fail;
@@ -121,7 +123,7 @@ int migrate_run(const char *owner_url, const char *dir, int *applied, struct err
 	if (!c)
 		goto out;
 	if (!db_exec(c, a, e, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", 0) ||
-		!db_exec(c, a, e, create_table_sql, 0))
+	        !db_exec(c, a, e, create_table_sql, 0))
 		goto out;
 
 	DIR *d = opendir(dir);
@@ -141,7 +143,8 @@ int migrate_run(const char *owner_url, const char *dir, int *applied, struct err
 	qsort(files, (size_t)nfiles, sizeof *files, cmp_str);
 	for (int i = 0; i < nfiles; i++) {
 		if (i > 0 && strncmp(files[i], files[i - 1], 4) == 0) {
-			err_set(e, ERR_CONFLICT, NULL, "two migrations share number %.4s", files[i]);
+			err_set(e, ERR_CONFLICT, NULL, "two migrations share number %.4s",
+			        files[i]);
 			goto out;
 		}
 		if (apply_one(c, a, dir, files[i], applied, e))

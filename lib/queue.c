@@ -20,13 +20,13 @@
 #include "redis.h"
 
 static const char insert_sql[] =
-	"INSERT INTO jobs AS j (tenant_id, type, payload, idempotency_key, run_at, created_by,"
-	" max_attempts) VALUES (app_tenant(), $1, coalesce($2::jsonb, '{}'), $3,"
-	" coalesce($4::timestamptz, now()), $5::uuid, $6::int)"
-	" ON CONFLICT (tenant_id, type, idempotency_key) DO NOTHING RETURNING " Q_JOB_JSON;
+        "INSERT INTO jobs AS j (tenant_id, type, payload, idempotency_key, run_at, created_by,"
+        " max_attempts) VALUES (app_tenant(), $1, coalesce($2::jsonb, '{}'), $3,"
+        " coalesce($4::timestamptz, now()), $5::uuid, $6::int)"
+        " ON CONFLICT (tenant_id, type, idempotency_key) DO NOTHING RETURNING " Q_JOB_JSON;
 static const char existing_sql[] =
-	"SELECT " Q_JOB_JSON " FROM jobs j"
-	" WHERE j.tenant_id = app_tenant() AND j.type = $1 AND j.idempotency_key = $2";
+        "SELECT " Q_JOB_JSON " FROM jobs j"
+        " WHERE j.tenant_id = app_tenant() AND j.type = $1 AND j.idempotency_key = $2";
 
 int q_marker_ttl(void)
 {
@@ -35,8 +35,8 @@ int q_marker_ttl(void)
 }
 
 int q_insert(PGconn *c, struct arena *a, const char *type, const json_t *payload,
-	const char *idem_key, const char *run_at, const char *created_by, json_t **job,
-	struct err *e)
+        const char *idem_key, const char *run_at, const char *created_by, json_t **job,
+        struct err *e)
 {
 	char max[16];
 	snprintf(max, sizeof max, "%d", cfg.job_max_attempts > 0 ? cfg.job_max_attempts : 5);
@@ -44,7 +44,7 @@ int q_insert(PGconn *c, struct arena *a, const char *type, const json_t *payload
 	if (payload && !p)
 		return err_set(e, ERR_INVALID, "payload", "must be a JSON object");
 	PGresult *res = db_exec(c, a, e, insert_sql, 6, type, p, idem_key, run_at,
-		created_by && *created_by ? created_by : NULL, max);
+	        created_by && *created_by ? created_by : NULL, max);
 	free(p);
 	if (!res)
 		return -1;
@@ -55,7 +55,7 @@ int q_insert(PGconn *c, struct arena *a, const char *type, const json_t *payload
 			return -1;
 		if (PQntuples(res) != 1)
 			return err_set(e, ERR_CONFLICT, "idempotency_key",
-				"a job with this key is being created concurrently; retry");
+			        "a job with this key is being created concurrently; retry");
 	}
 	*job = db_json(a, res, 0, 0);
 	if (!*job)
@@ -75,8 +75,8 @@ static void publish_cb(struct req *r, void *arg)
 	struct err e = {0};
 	(void)r;
 	if (q_publish(cfg.redis_url, pa->tenant_id, pa->job_id, &e))
-		log_warn("job %s not published (%s: %s); the re-publisher will send it",
-			pa->job_id, e.message, e.detail_log);
+		log_warn("job %s not published (%s: %s); the re-publisher will send it", pa->job_id,
+		        e.message, e.detail_log);
 }
 
 /* The callback is stored in struct req directly (what req_after_commit in
@@ -98,7 +98,7 @@ void q_publish_after_commit(struct req *r, const char *tenant_id, const char *jo
 }
 
 int q_enqueue(struct req *r, const char *type, const json_t *payload, const char *idem_key,
-	json_t **job, struct err *e)
+        json_t **job, struct err *e)
 {
 	if (q_insert(r->db, r->arena, type, payload, idem_key, NULL, r->who.user_id, job, e))
 		return -1;
@@ -111,8 +111,8 @@ int q_enqueue(struct req *r, const char *type, const json_t *payload, const char
 	return 0;
 }
 
-static int xadd(redisContext *c, struct arena *a, const char *tenant_id, const char *job_id,
-	struct err *e)
+static int xadd(
+        redisContext *c, struct arena *a, const char *tenant_id, const char *job_id, struct err *e)
 {
 	const char *argv[] = {"XADD", Q_STREAM, "*", "tenant_id", tenant_id, "job_id", job_id};
 	return redis_cmdv(c, a, e, 7, argv) ? 0 : -1;
@@ -140,8 +140,7 @@ out:
 	return rc;
 }
 
-int q_republish(const char *redis_url, const char *tenant_id, const char *job_id,
-	struct err *e)
+int q_republish(const char *redis_url, const char *tenant_id, const char *job_id, struct err *e)
 {
 	struct arena *a = arena_new();
 	int rc = -1;

@@ -27,12 +27,12 @@
 #include "arena.h"
 #include "err.h"
 
-#define Q_STREAM "concord:jobs"
-#define Q_GROUP  "workers"
+#define Q_STREAM        "concord:jobs"
+#define Q_GROUP         "workers"
 #define Q_MARKER_PREFIX "concord:jobs:pub:"
 
 /* The JSON of a job row aliased "j" (API responses, q_insert's *job). */
-#define Q_JOB_JSON                                                                         \
+#define Q_JOB_JSON                                                                                 \
 	"jsonb_build_object('id', j.id, 'tenant_id', j.tenant_id, 'type', j.type, 'state',   \
 	j.state, 'payload', j.payload, 'attempts', j.attempts, 'max_attempts', j.max_attempts, \
 	'run_at', j.run_at, 'idempotency_key', j.idempotency_key, 'result', j.result, 'error', \
@@ -48,11 +48,11 @@ struct req;
  * max_attempts is CONCORD_JOB_MAX_ATTEMPTS. With an idempotency key that was already
  * used for this (tenant, type), *job is the existing job and nothing is inserted. */
 int q_insert(PGconn *c, struct arena *a, const char *type, const json_t *payload,
-	const char *idem_key, const char *run_at, const char *created_by, json_t **job,
-	struct err *e);
+        const char *idem_key, const char *run_at, const char *created_by, json_t **job,
+        struct err *e);
 /* q_insert + publish after the request commits. */
 int q_enqueue(struct req *r, const char *type, const json_t *payload, const char *idem_key,
-	json_t **job, struct err *e);
+        json_t **job, struct err *e);
 /* XADD {tenant_id, job_id} to the stream and set the job's publish marker (best effort:
  * failure is logged, the re-publisher recovers it). */
 int q_publish(const char *redis_url, const char *tenant_id, const char *job_id, struct err *e);
@@ -61,8 +61,7 @@ void q_publish_after_commit(struct req *r, const char *tenant_id, const char *jo
 
 /* Re-publisher: publish only if the job's publish marker is absent (SET NX). Returns 1
  * when published, 0 when a recent publish is still marked, -1 on error. */
-int q_republish(const char *redis_url, const char *tenant_id, const char *job_id,
-	struct err *e);
+int q_republish(const char *redis_url, const char *tenant_id, const char *job_id, struct err *e);
 /* Forget the publish marker (a worker claimed the job, or it failed and waits for its
  * retry time), so the re-publisher may send it again once it is due. */
 void q_unmark(const char *redis_url, const char *job_id);

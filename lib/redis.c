@@ -129,8 +129,7 @@ static redisReply *finish(redisContext *c, struct arena *a, struct err *e, redis
 	return r;
 }
 
-redisReply *redis_cmdv(redisContext *c, struct arena *a, struct err *e, int argc,
-	const char **argv)
+redisReply *redis_cmdv(redisContext *c, struct arena *a, struct err *e, int argc, const char **argv)
 {
 	return finish(c, a, e, redisCommandArgv(c, argc, argv, NULL));
 }

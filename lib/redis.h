@@ -20,8 +20,8 @@ redisContext *redis_connect(const char *url, struct err *e);
 void redis_thread_close(void);
 /* Run a command given as argv (binary-safe); an error reply or I/O failure -> NULL + e
  * (and the thread connection is dropped so the next call reconnects). */
-redisReply *redis_cmdv(redisContext *c, struct arena *a, struct err *e, int argc,
-	const char **argv);
+redisReply *redis_cmdv(
+        redisContext *c, struct arena *a, struct err *e, int argc, const char **argv);
 /* printf-style command (hiredis %s/%b substitution is binary-safe, never textual). */
 redisReply *redis_cmd(redisContext *c, struct arena *a, struct err *e, const char *fmt, ...);
 

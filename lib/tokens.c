@@ -29,7 +29,7 @@
 #include "util.h"
 
 #define TOKEN_ISSUER "concord"
-#define MAX_KEYS 16
+#define MAX_KEYS     16
 
 struct key {
 	char kid[64];
@@ -211,7 +211,7 @@ int tokens_rotate(const char *dir, char *kid_out, size_t n, struct err *e)
 	util_random(rnd, sizeof rnd);
 	util_hex(rnd, sizeof rnd, rhex);
 	snprintf(kid, sizeof kid, "k%04d%02d%02dT%02d%02d%02dZ-%s", tm.tm_year + 1900,
-		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rhex);
+	        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rhex);
 	mkdir(dir, 0700);
 	snprintf(path, sizeof path, "%s/%s.pem", dir, kid);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -222,7 +222,8 @@ int tokens_rotate(const char *dir, char *kid_out, size_t n, struct err *e)
 	FILE *f = fopen(tmp, "wx");
 	if (!f) {
 		EVP_PKEY_free(pk);
-		return err_set(e, ERR_INTERNAL, NULL, "could not write %s: %s", tmp, strerror(errno));
+		return err_set(
+		        e, ERR_INTERNAL, NULL, "could not write %s: %s", tmp, strerror(errno));
 	}
 	chmod(tmp, 0600);
 	int ok = PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL);
@@ -287,12 +288,12 @@ char *tokens_sign_access(const struct access_claims *c, int ttl, struct err *e)
 	char *out = NULL;
 	long now = (long)time(NULL);
 	if (jwt_new(&jwt) ||
-		jwt_set_alg(jwt, JWT_ALG_RS256, (const unsigned char *)k->priv_pem,
-			(int)k->priv_len) ||
-		jwt_add_header(jwt, "kid", k->kid) || jwt_add_grant(jwt, "iss", TOKEN_ISSUER) ||
-		jwt_add_grant(jwt, "sub", c->sub) || jwt_add_grant(jwt, "tid", c->tid) ||
-		jwt_add_grant(jwt, "sid", c->sid) || jwt_add_grant_int(jwt, "iat", now) ||
-		jwt_add_grant_int(jwt, "exp", now + ttl)) {
+	        jwt_set_alg(
+	                jwt, JWT_ALG_RS256, (const unsigned char *)k->priv_pem, (int)k->priv_len) ||
+	        jwt_add_header(jwt, "kid", k->kid) || jwt_add_grant(jwt, "iss", TOKEN_ISSUER) ||
+	        jwt_add_grant(jwt, "sub", c->sub) || jwt_add_grant(jwt, "tid", c->tid) ||
+	        jwt_add_grant(jwt, "sid", c->sid) || jwt_add_grant_int(jwt, "iat", now) ||
+	        jwt_add_grant_int(jwt, "exp", now + ttl)) {
 		err_set(e, ERR_INTERNAL, NULL, "could not build token");
 		goto out;
 	}
@@ -355,7 +356,8 @@ int tokens_verify_access(const char *token, struct access_claims *out, struct er
 		k = find_key(kr, kid);
 	}
 	if (!k)
-		return err_set(e, ERR_UNAUTHENTICATED, NULL, "access token signed by an unknown key");
+		return err_set(
+		        e, ERR_UNAUTHENTICATED, NULL, "access token signed by an unknown key");
 	/* RS256 over "header.payload" with the key parsed at load time */
 	const char *d1 = strchr(token, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
 	if (!d2 || strchr(d2 + 1, '.') || !d2[1])
@@ -367,9 +369,9 @@ int tokens_verify_access(const char *token, struct access_claims *out, struct er
 	free(pseg);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int ok = sig && payload && ctx &&
-		 EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) == 1 &&
-		 EVP_DigestVerify(ctx, sig, siglen, (const unsigned char *)token,
-			 (size_t)(d2 - token)) == 1;
+	         EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) == 1 &&
+	         EVP_DigestVerify(
+	                 ctx, sig, siglen, (const unsigned char *)token, (size_t)(d2 - token)) == 1;
 	EVP_MD_CTX_free(ctx);
 	free(sig);
 	json_t *claims = ok ? json_loadb((const char *)payload, plen, 0, NULL) : NULL;
@@ -379,14 +381,14 @@ int tokens_verify_access(const char *token, struct access_claims *out, struct er
 		return err_set(e, ERR_UNAUTHENTICATED, NULL, "invalid access token");
 	}
 	const char *iss = json_string_value(json_object_get(claims, "iss")),
-		   *sub = json_string_value(json_object_get(claims, "sub")),
-		   *tid = json_string_value(json_object_get(claims, "tid")),
-		   *sid = json_string_value(json_object_get(claims, "sid"));
+	           *sub = json_string_value(json_object_get(claims, "sub")),
+	           *tid = json_string_value(json_object_get(claims, "tid")),
+	           *sid = json_string_value(json_object_get(claims, "sid"));
 	long exp = (long)json_integer_value(json_object_get(claims, "exp")),
 	     iat = (long)json_integer_value(json_object_get(claims, "iat"));
 	int rc = 0;
 	if (!iss || strcmp(iss, TOKEN_ISSUER) || !sub || !util_is_uuid(sub) || !tid ||
-		!util_is_uuid(tid) || !sid || strlen(sid) >= sizeof out->sid)
+	        !util_is_uuid(tid) || !sid || strlen(sid) >= sizeof out->sid)
 		rc = err_set(e, ERR_UNAUTHENTICATED, NULL, "invalid access token");
 	else if (exp <= now)
 		rc = err_set(e, ERR_UNAUTHENTICATED, NULL, "access token expired");
@@ -406,9 +408,9 @@ json_t *tokens_jwks(void)
 	struct keyring *kr = atomic_load(&ring);
 	json_t *keys = json_array();
 	for (int i = 0; kr && i < kr->nkeys; i++)
-		json_array_append_new(keys,
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "RSA", "use", "sig", "alg",
-				"RS256", "kid", kr->keys[i].kid, "n", kr->keys[i].n_b64, "e",
-				kr->keys[i].e_b64));
+		json_array_append_new(
+		        keys, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "RSA", "use",
+		                      "sig", "alg", "RS256", "kid", kr->keys[i].kid, "n",
+		                      kr->keys[i].n_b64, "e", kr->keys[i].e_b64));
 	return json_pack("{s:o}", "keys", keys);
 }

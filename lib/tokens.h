@@ -19,9 +19,9 @@
 #include "err.h"
 
 struct access_claims {
-	char sub[37];  /* user id */
-	char tid[37];  /* home tenant id */
-	char sid[37];  /* session (refresh-token family) id */
+	char sub[37]; /* user id */
+	char tid[37]; /* home tenant id */
+	char sid[37]; /* session (refresh-token family) id */
 	long iat, exp;
 };
 

@@ -72,8 +72,7 @@ void util_sha256_hex(const void *in, size_t n, char out[65])
 	util_hex(d, 32, out);
 }
 
-void util_hmac_sha256(const void *key, size_t klen, const void *in, size_t n,
-	unsigned char out[32])
+void util_hmac_sha256(const void *key, size_t klen, const void *in, size_t n, unsigned char out[32])
 {
 	unsigned int len = 32;
 	if (!HMAC(EVP_sha256(), key, (int)klen, in, n, out, &len))

@@ -19,8 +19,8 @@ int util_unhex(const char *in, void *out, size_t n);
 void util_sha256(const void *in, size_t n, unsigned char out[32]);
 /* SHA-256 as 64 lowercase hex chars + NUL. */
 void util_sha256_hex(const void *in, size_t n, char out[65]);
-void util_hmac_sha256(const void *key, size_t klen, const void *in, size_t n,
-	unsigned char out[32]);
+void util_hmac_sha256(
+        const void *key, size_t klen, const void *in, size_t n, unsigned char out[32]);
 /* base64url without padding. util_b64url_encode returns a malloc'd string (caller frees). */
 char *util_b64url_encode(const void *in, size_t n);
 /* Returns malloc'd bytes and sets *outlen; NULL on bad input. */

@@ -88,6 +88,10 @@ check() {
 	fi
 }
 
+log "static checks"
+check lint make -s lint
+check format-check make -s format-check
+
 log "unit tests"
 for t in "$BUILD"/tests/unit/test_*; do
 	[ -x "$t" ] || continue

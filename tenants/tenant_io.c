@@ -15,20 +15,19 @@
 
 static const char tables_sql[] = "SELECT name FROM tenant_tables WHERE exported ORDER BY ord";
 static const char tenant_sql[] =
-	"SELECT jsonb_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind,"
-	" 'settings', settings, 'created_at', created_at) FROM tenants WHERE id = $1";
+        "SELECT jsonb_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind,"
+        " 'settings', settings, 'created_at', created_at) FROM tenants WHERE id = $1";
 static const char head_sql[] =
-	"SELECT jsonb_build_object('seq', seq, 'hash', encode(hash, 'hex')) FROM audit_heads"
-	" WHERE tenant_id = $1";
+        "SELECT jsonb_build_object('seq', seq, 'hash', encode(hash, 'hex')) FROM audit_heads"
+        " WHERE tenant_id = $1";
 static const char schema_sql[] = "SELECT max(version) FROM schema_migrations";
 
 /* Columns never exported, per table. */
 static const char *const dropped_columns[][2] = {
-	{"users", "password_hash"},
+        {"users", "password_hash"},
 };
 
-int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **doc,
-	struct err *e)
+int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **doc, struct err *e)
 {
 	PGresult *t = db_exec(c, a, e, tenant_sql, 1, tenant_id);
 	if (!t)
@@ -55,9 +54,9 @@ int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **do
 		 * tenants that are visible from here (a consultant's user row), which are
 		 * not this tenant's data */
 		char *sql = arena_printf(a,
-			"SELECT coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - $1::text"
-			" ORDER BY to_jsonb(x)::text), '[]') FROM %s x WHERE x.tenant_id = $2",
-			ident);
+		        "SELECT coalesce(jsonb_agg(to_jsonb(x) - 'tenant_id' - $1::text"
+		        " ORDER BY to_jsonb(x)::text), '[]') FROM %s x WHERE x.tenant_id = $2",
+		        ident);
 		PQfreemem(ident);
 		PGresult *rows = db_exec(c, a, e, sql, 2, drop, tenant_id);
 		if (!rows) {
@@ -86,8 +85,8 @@ int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **do
 }
 
 /* Collect every row's "id" into map (old -> new uuid). */
-static void collect_ids(const json_t *tables, json_t *map, struct arena *a, PGconn *c,
-	struct err *e)
+static void collect_ids(
+        const json_t *tables, json_t *map, struct arena *a, PGconn *c, struct err *e)
 {
 	const char *name;
 	json_t *rows;
@@ -101,7 +100,8 @@ static void collect_ids(const json_t *tables, json_t *map, struct arena *a, PGco
 			if (id && util_is_uuid(id) && !json_object_get(map, id)) {
 				PGresult *u = db_exec(c, a, e, "SELECT gen_random_uuid()::text", 0);
 				if (u)
-					json_object_set_new(map, id, json_string(PQgetvalue(u, 0, 0)));
+					json_object_set_new(
+					        map, id, json_string(PQgetvalue(u, 0, 0)));
 			}
 		}
 	}
@@ -134,8 +134,8 @@ static json_t *remap(const json_t *v, const json_t *map)
 /* A membership row may name a user of the document or one of the importing
  * consultancy's own users (its consultants); anything else would let a document grant
  * access to somebody else's staff. */
-static int check_memberships(const json_t *tables, const json_t *map,
-	const json_t *external_users, struct err *e)
+static int check_memberships(
+        const json_t *tables, const json_t *map, const json_t *external_users, struct err *e)
 {
 	size_t i;
 	json_t *row;
@@ -144,30 +144,32 @@ static int check_memberships(const json_t *tables, const json_t *map,
 		const char *u = json_string_value(json_object_get(row, "user_id"));
 		if (!u)
 			return err_set(e, ERR_INVALID, "document.tables.memberships",
-				"row %zu has no user_id", i);
+			        "row %zu has no user_id", i);
 		if (json_object_get(map, u))
 			continue;
 		bool known = false;
 		size_t k;
 		json_t *x;
-		json_array_foreach(external_users, k, x)
-			if (json_is_string(x) && strcmp(json_string_value(x), u) == 0)
-				known = true;
+		json_array_foreach(external_users, k,
+		        x) if (json_is_string(x) && strcmp(json_string_value(x), u) == 0) known =
+		        true;
 		if (!known)
 			return err_set(e, ERR_INVALID, "document.tables.memberships",
-				"user %.40s is neither in the document nor a user of this consultancy", u);
+			        "user %.40s is neither in the document nor a user of this "
+			        "consultancy",
+			        u);
 	}
 	return 0;
 }
 
 static const char columns_sql[] =
-	"SELECT column_name::text FROM information_schema.columns"
-	" WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position";
+        "SELECT column_name::text FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position";
 
 /* The quoted, comma-separated columns of `table` that the rows carry; a key that is
  * not a column of the table is refused, naming it. NULL + e on error. */
-static char *column_list(PGconn *c, struct arena *a, const char *table, const json_t *rows,
-	struct err *e)
+static char *column_list(
+        PGconn *c, struct arena *a, const char *table, const json_t *rows, struct err *e)
 {
 	PGresult *res = db_exec(c, a, e, columns_sql, 1, table);
 	if (!res)
@@ -179,7 +181,8 @@ static char *column_list(PGconn *c, struct arena *a, const char *table, const js
 		const char *k;
 		json_t *v;
 		if (!json_is_object(row)) {
-			err_set(e, ERR_INVALID, "document.tables", "rows of %.64s must be objects", table);
+			err_set(e, ERR_INVALID, "document.tables", "rows of %.64s must be objects",
+			        table);
 			return NULL;
 		}
 		json_object_foreach(row, k, v)
@@ -189,7 +192,9 @@ static char *column_list(PGconn *c, struct arena *a, const char *table, const js
 				known = strcmp(PQgetvalue(res, n, 0), k) == 0;
 			if (!known) {
 				err_set(e, ERR_INVALID, "document.tables",
-					"%.64s has no column '%.64s' (exported by a newer version?)", table, k);
+				        "%.64s has no column '%.64s' (exported by a newer "
+				        "version?)",
+				        table, k);
 				return NULL;
 			}
 		}
@@ -211,7 +216,7 @@ static char *column_list(PGconn *c, struct arena *a, const char *table, const js
 /* Columns whose content is frozen and hashed (baselines): imported exactly as
  * exported, never remapped, so the version's integrity check still holds. */
 static const char *const frozen_columns[][2] = {
-	{"baselines", "content"},
+        {"baselines", "content"},
 };
 
 static void restore_frozen(const char *table, json_t *row, const json_t *original)
@@ -225,12 +230,12 @@ static void restore_frozen(const char *table, json_t *row, const json_t *origina
 }
 
 int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const json_t *doc,
-	const json_t *external_users, struct err *e)
+        const json_t *external_users, struct err *e)
 {
 	const json_t *tables = json_object_get(doc, "tables");
 	if (!json_is_string(json_object_get(doc, "format")) ||
-		strcmp(json_string_value(json_object_get(doc, "format")), "concord.tenant-export") !=
-			0)
+	        strcmp(json_string_value(json_object_get(doc, "format")),
+	                "concord.tenant-export") != 0)
 		return err_set(e, ERR_INVALID, "document.format", "must be concord.tenant-export");
 	if (json_integer_value(json_object_get(doc, "format_version")) != 1)
 		return err_set(e, ERR_INVALID, "document.format_version", "must be 1");
@@ -249,15 +254,17 @@ int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const j
 			known |= strcmp(PQgetvalue(tabs, i, 0), name) == 0;
 		if (!known)
 			return err_set(e, ERR_INVALID, "document.tables",
-				"unknown table '%.64s' (exported by a newer version?)", name);
+			        "unknown table '%.64s' (exported by a newer version?)", name);
 		if (!json_is_array(rows))
-			return err_set(e, ERR_INVALID, "document.tables", "each table must be an array");
+			return err_set(
+			        e, ERR_INVALID, "document.tables", "each table must be an array");
 	}
 	json_t *map = arena_json(a, json_object());
 	collect_ids(tables, map, a, c, e);
 	if (check_memberships(tables, map, external_users, e))
 		return -1;
-	const char *old_tenant = json_string_value(json_object_get(json_object_get(doc, "tenant"), "id"));
+	const char *old_tenant =
+	        json_string_value(json_object_get(json_object_get(doc, "tenant"), "id"));
 	if (old_tenant)
 		json_object_set_new(map, old_tenant, json_string(new_tenant_id));
 
@@ -285,8 +292,9 @@ int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const j
 		/* only the columns the document carries: the others take their defaults, so
 		 * a document written before a column existed still imports */
 		char *sql = arena_printf(a,
-			"INSERT INTO %s (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%s, $1::jsonb)",
-			ident, cols, cols, ident);
+		        "INSERT INTO %s (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%s, "
+		        "$1::jsonb)",
+		        ident, cols, cols, ident);
 		PQfreemem(ident);
 		PGresult *res = db_exec(c, a, e, sql, 1, text);
 		free(text);

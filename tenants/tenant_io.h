@@ -28,12 +28,11 @@
 #include "err.h"
 
 /* *doc is a new reference owned by the caller. */
-int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **doc,
-	struct err *e);
+int tenant_export(PGconn *c, struct arena *a, const char *tenant_id, json_t **doc, struct err *e);
 /* Insert the document's rows into new_tenant_id (which must exist and be current).
  * external_users: ids (JSON array of strings) of users outside the document that
  * memberships may name (the importing consultancy's own users); others -> 400. */
 int tenant_import(PGconn *c, struct arena *a, const char *new_tenant_id, const json_t *doc,
-	const json_t *external_users, struct err *e);
+        const json_t *external_users, struct err *e);
 
 #endif

@@ -17,11 +17,11 @@
 #include "util.h"
 
 static const char put_sql[] =
-	"INSERT INTO artifacts (tenant_id, job_id, name, content_type, size, sha256, data)"
-	" VALUES (app_tenant(), $1, $2, $3, $4::bigint, $5, $6)"
-	" ON CONFLICT (tenant_id, job_id, name) DO UPDATE SET content_type = EXCLUDED.content_type,"
-	" size = EXCLUDED.size, sha256 = EXCLUDED.sha256, data = EXCLUDED.data, created_at = now()"
-	" RETURNING id";
+        "INSERT INTO artifacts (tenant_id, job_id, name, content_type, size, sha256, data)"
+        " VALUES (app_tenant(), $1, $2, $3, $4::bigint, $5, $6)"
+        " ON CONFLICT (tenant_id, job_id, name) DO UPDATE SET content_type = EXCLUDED.content_type,"
+        " size = EXCLUDED.size, sha256 = EXCLUDED.sha256, data = EXCLUDED.data, created_at = now()"
+        " RETURNING id";
 
 /* File names end up in Content-Disposition: a conservative character set. */
 static bool valid_name(const char *s)
@@ -32,14 +32,14 @@ static bool valid_name(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			    c == '.' || c == '-' || c == '_'))
+		            c == '.' || c == '-' || c == '_'))
 			return false;
 	}
 	return true;
 }
 
 int job_artifact_put(struct job_ctx *ctx, const char *name, const char *content_type,
-	const void *data, size_t len, char *artifact_id, struct err *e)
+        const void *data, size_t len, char *artifact_id, struct err *e)
 {
 	if (!valid_name(name))
 		return err_set(e, ERR_INTERNAL, NULL, "invalid artifact name");

@@ -25,17 +25,17 @@
 #include "err.h"
 
 struct job_ctx {
-	PGconn *db;            /* in the job transaction, app.tenant_id set */
-	struct arena *arena;   /* freed after the job */
+	PGconn *db;          /* in the job transaction, app.tenant_id set */
+	struct arena *arena; /* freed after the job */
 	const char *tenant_id;
 	const char *job_id;
 	const char *type;
-	int attempt;           /* 1 for the first run */
+	int attempt; /* 1 for the first run */
 	const char *worker_id;
 };
 
-typedef int (*job_run_fn)(struct job_ctx *ctx, const json_t *payload, json_t **result,
-	struct err *e);
+typedef int (*job_run_fn)(
+        struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e);
 
 struct job_type {
 	const char *name;
@@ -45,7 +45,7 @@ struct job_type {
 /* Store (or replace) a file produced by this job; *artifact_id (37 bytes) receives its
  * id. The artifact is downloadable at /v1/artifacts/{id}. */
 int job_artifact_put(struct job_ctx *ctx, const char *name, const char *content_type,
-	const void *data, size_t len, char *artifact_id, struct err *e);
+        const void *data, size_t len, char *artifact_id, struct err *e);
 
 /* The registry (workers/registry.c), NULL-terminated. */
 extern const struct job_type *const job_types[];

@@ -26,51 +26,50 @@
 static const char today_sql[] = "SELECT current_date::text";
 /* Measurements in recording order: a later recording for a period supersedes. */
 static const char kpis_sql[] =
-	"SELECT k.id, k.direction, k.target::float8, k.warning_threshold::float8,"
-	" k.critical_threshold::float8, k.frequency, k.start_date::text,"
-	" coalesce((SELECT jsonb_agg(jsonb_build_array(m.measured_on, m.value::float8)"
-	"   ORDER BY m.created_at, m.id) FROM kpi_measurements m"
-	"   WHERE m.tenant_id = k.tenant_id AND m.kpi_id = k.id), '[]')"
-	" FROM kpis k WHERE k.active ORDER BY k.ref, k.id";
+        "SELECT k.id, k.direction, k.target::float8, k.warning_threshold::float8,"
+        " k.critical_threshold::float8, k.frequency, k.start_date::text,"
+        " coalesce((SELECT jsonb_agg(jsonb_build_array(m.measured_on, m.value::float8)"
+        "   ORDER BY m.created_at, m.id) FROM kpi_measurements m"
+        "   WHERE m.tenant_id = k.tenant_id AND m.kpi_id = k.id), '[]')"
+        " FROM kpis k WHERE k.active ORDER BY k.ref, k.id";
 static const char upsert_sql[] =
-	"INSERT INTO kpi_snapshots (tenant_id, kpi_id, as_of, status, target_met, latest_value,"
-	" latest_period, trend, slope, periods_due, missing_count, missing_periods, job_id)"
-	" VALUES (app_tenant(), $1, $2::date, $3, $4::boolean, $5::numeric, $6::date, $7,"
-	" $8::float8, $9::int, $10::int, $11::jsonb, $12::uuid)"
-	" ON CONFLICT (tenant_id, kpi_id, as_of) DO UPDATE SET status = EXCLUDED.status,"
-	" target_met = EXCLUDED.target_met, latest_value = EXCLUDED.latest_value,"
-	" latest_period = EXCLUDED.latest_period, trend = EXCLUDED.trend, slope = EXCLUDED.slope,"
-	" periods_due = EXCLUDED.periods_due, missing_count = EXCLUDED.missing_count,"
-	" missing_periods = EXCLUDED.missing_periods, job_id = EXCLUDED.job_id,"
-	" computed_at = now()";
-static const char audit_sql[] =
-	"SELECT audit_append('kpi.aggregate', 'job', $1, NULL, $2::jsonb)";
+        "INSERT INTO kpi_snapshots (tenant_id, kpi_id, as_of, status, target_met, latest_value,"
+        " latest_period, trend, slope, periods_due, missing_count, missing_periods, job_id)"
+        " VALUES (app_tenant(), $1, $2::date, $3, $4::boolean, $5::numeric, $6::date, $7,"
+        " $8::float8, $9::int, $10::int, $11::jsonb, $12::uuid)"
+        " ON CONFLICT (tenant_id, kpi_id, as_of) DO UPDATE SET status = EXCLUDED.status,"
+        " target_met = EXCLUDED.target_met, latest_value = EXCLUDED.latest_value,"
+        " latest_period = EXCLUDED.latest_period, trend = EXCLUDED.trend, slope = EXCLUDED.slope,"
+        " periods_due = EXCLUDED.periods_due, missing_count = EXCLUDED.missing_count,"
+        " missing_periods = EXCLUDED.missing_periods, job_id = EXCLUDED.job_id,"
+        " computed_at = now()";
+static const char audit_sql[] = "SELECT audit_append('kpi.aggregate', 'job', $1, NULL, $2::jsonb)";
 
 static const struct jv_field payload_fields[] = {
-	{"as_of", JV_DATE, 0},
-	{NULL},
+        {"as_of", JV_DATE, 0},
+        {NULL},
 };
 
 static void count(json_t *res, const char *key)
 {
 	json_object_set_new(
-		res, key, json_integer(json_integer_value(json_object_get(res, key)) + 1));
+	        res, key, json_integer(json_integer_value(json_object_get(res, key)) + 1));
 }
 
 /* Evaluate one KPI row and store its snapshot. */
 static int one(PGconn *c, struct arena *a, const PGresult *rows, int i, long as_of_day,
-	const char *as_of, const char *job_id, json_t *res, struct err *e)
+        const char *as_of, const char *job_id, json_t *res, struct err *e)
 {
 	struct kpi_def d;
 	d.dir = strcmp(PQgetvalue(rows, i, 1), "higher_better") == 0 ? KPI_HIGHER_BETTER
-								      : KPI_LOWER_BETTER;
+	                                                             : KPI_LOWER_BETTER;
 	d.target = strtod(PQgetvalue(rows, i, 2), NULL);
 	d.warning = strtod(PQgetvalue(rows, i, 3), NULL);
 	d.critical = strtod(PQgetvalue(rows, i, 4), NULL);
 	if (kpi_freq_parse(PQgetvalue(rows, i, 5), &d.freq) ||
-		kpi_date_parse(PQgetvalue(rows, i, 6), &d.start))
+	        kpi_date_parse(PQgetvalue(rows, i, 6), &d.start))
 		return err_set(e, ERR_INTERNAL, NULL, "stored KPI %s is malformed",
-			PQgetvalue(rows, i, 0));
+		        PQgetvalue(rows, i, 0));
 	const json_t *ms = db_json(a, rows, i, 7);
 	int n = (int)json_array_size(ms);
 	struct kpi_point *pts = arena_alloc(a, sizeof *pts * (size_t)(n ? n : 1));
@@ -78,7 +77,7 @@ static int one(PGconn *c, struct arena *a, const PGresult *rows, int i, long as_
 		const json_t *m = json_array_get(ms, (size_t)k);
 		if (kpi_date_parse(json_string_value(json_array_get(m, 0)), &pts[k].day))
 			return err_set(
-				e, ERR_INTERNAL, NULL, "stored measurement date is malformed");
+			        e, ERR_INTERNAL, NULL, "stored measurement date is malformed");
 		pts[k].value = json_number_value(json_array_get(m, 1));
 	}
 	struct kpi_result r;
@@ -95,12 +94,12 @@ static int one(PGconn *c, struct arena *a, const PGresult *rows, int i, long as_
 	if (r.has_value)
 		kpi_date_format(r.latest_period, latest);
 	const char *p[] = {PQgetvalue(rows, i, 0), as_of, r.status,
-		r.has_value ? (r.target_met ? "true" : "false") : NULL,
-		r.has_value ? arena_printf(a, "%.15g", r.latest_value) : NULL,
-		r.has_value ? latest : NULL, r.trend,
-		r.has_slope ? arena_printf(a, "%.17g", r.slope) : NULL,
-		arena_printf(a, "%d", r.periods_due), arena_printf(a, "%d", r.missing_count), mtext,
-		job_id};
+	        r.has_value ? (r.target_met ? "true" : "false") : NULL,
+	        r.has_value ? arena_printf(a, "%.15g", r.latest_value) : NULL,
+	        r.has_value ? latest : NULL, r.trend,
+	        r.has_slope ? arena_printf(a, "%.17g", r.slope) : NULL,
+	        arena_printf(a, "%d", r.periods_due), arena_printf(a, "%d", r.missing_count), mtext,
+	        job_id};
 	PGresult *u = db_execv(c, a, e, upsert_sql, 12, p);
 	free(mtext);
 	if (!u)
@@ -110,17 +109,17 @@ static int one(PGconn *c, struct arena *a, const PGresult *rows, int i, long as_
 	if (r.has_value && r.target_met)
 		count(res, "target_met");
 	json_object_set_new(res, "periods_due",
-		json_integer(
-			json_integer_value(json_object_get(res, "periods_due")) + r.periods_due));
+	        json_integer(
+	                json_integer_value(json_object_get(res, "periods_due")) + r.periods_due));
 	json_object_set_new(res, "missing_periods",
-		json_integer(json_integer_value(json_object_get(res, "missing_periods")) +
-			r.missing_count));
+	        json_integer(json_integer_value(json_object_get(res, "missing_periods")) +
+	                     r.missing_count));
 	return 0;
 }
 
 /* Evaluate every active KPI as of as_of (NULL: today) and store the snapshots. */
 static int aggregate(PGconn *c, struct arena *a, const char *as_of, const char *job_id,
-	json_t **result, struct err *e)
+        json_t **result, struct err *e)
 {
 	long as_of_day;
 	if (!as_of) {
@@ -135,9 +134,9 @@ static int aggregate(PGconn *c, struct arena *a, const char *as_of, const char *
 	if (!rows)
 		return -1;
 	json_t *res = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-		"as_of", as_of, "kpis", PQntuples(rows), "ok", 0, "warning", 0, "critical", 0,
-		"no_data", 0, "target_met", 0, "improving", 0, "stable", 0, "deteriorating", 0,
-		"insufficient_data", 0, "periods_due", 0, "missing_periods", 0);
+	        "as_of", as_of, "kpis", PQntuples(rows), "ok", 0, "warning", 0, "critical", 0,
+	        "no_data", 0, "target_met", 0, "improving", 0, "stable", 0, "deteriorating", 0,
+	        "insufficient_data", 0, "periods_due", 0, "missing_periods", 0);
 	for (int i = 0; i < PQntuples(rows); i++)
 		if (one(c, a, rows, i, as_of_day, as_of, job_id, res, e)) {
 			json_decref(res);
@@ -147,8 +146,8 @@ static int aggregate(PGconn *c, struct arena *a, const char *as_of, const char *
 	return 0;
 }
 
-static int kpi_aggregate_run(struct job_ctx *ctx, const json_t *payload, json_t **result,
-	struct err *e)
+static int kpi_aggregate_run(
+        struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e)
 {
 	json_t *res;
 	if (jv_check(payload, payload_fields, e)) {

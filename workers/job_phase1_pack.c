@@ -37,51 +37,50 @@ static const struct {
 	const char *key;
 	const char *sql;
 } fact_sql[] = {
-	{"tenant", "SELECT jsonb_build_object('name', name, 'slug', slug, 'generated_at',"
-		   " to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"'))"
-		   " FROM tenants WHERE id = app_tenant()"},
-	{"plan", "SELECT engagement_plan()"},
-	{"charter", "SELECT charter_doc()"},
-	{"committees", "SELECT coalesce(jsonb_agg(jsonb_build_object('name', c.name, 'remit',"
-		       " c.remit, 'cadence', c.cadence, 'members', (SELECT coalesce(jsonb_agg("
-		       " jsonb_build_object('name', m.name, 'function', m.function, 'chair',"
-		       " m.chair)"
-		       " ORDER BY m.ord), '[]') FROM committee_members m WHERE m.committee_id ="
-		       " c.id))"
-		       " ORDER BY c.name), '[]') FROM committees c"},
-	{"raci", "SELECT raci_doc()"},
-	{"context", "SELECT jsonb_build_object('issues', (SELECT coalesce(jsonb_agg("
-		    " jsonb_build_object('kind', i.kind, 'title', i.title, 'description',"
-		    " i.description, 'category', i.category, 'applies_to', i.applies_to)"
-		    " ORDER BY i.kind, i.created_at), '[]') FROM context_issues i),"
-		    " 'parties', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', p.name,"
-		    " 'category', p.category, 'applies_to', p.applies_to, 'requirements',"
-		    " p.requirements) ORDER BY p.name), '[]') FROM interested_parties p),"
-		    " 'approval', approval_state('context', context_content()))"},
-	{"isms_scope", "SELECT scope_doc('isms')"},
-	{"aims_scope", "SELECT scope_doc('aims')"},
-	{"methodology", "SELECT risk_method_current()"},
-	{"register", "SELECT risk_register_content() || jsonb_build_object('approval',"
-		     " approval_state('risk_register', risk_register_content()))"},
-	{"objectives", "SELECT coalesce(jsonb_agg(jsonb_build_object('ref', o.ref, 'title',"
-		       " o.title, 'owner', user_label(o.owner_id), 'due_date', o.due_date,"
-		       " 'status',"
-		       " o.status, 'kpis', (SELECT coalesce(jsonb_agg(k.ref ORDER BY k.ref), '[]')"
-		       " FROM objective_kpis ok JOIN kpis k ON k.id = ok.kpi_id"
-		       " WHERE ok.objective_id = o.id)) ORDER BY o.ref), '[]') FROM objectives o"},
-	{"heatmap_is", "SELECT risk_heatmap('is')"},
-	{"heatmap_ai", "SELECT risk_heatmap('ai')"},
-	{"soa_baselines", "SELECT coalesce(jsonb_object_agg(kind, jsonb_build_object('number',"
-			  " number, 'approved_at', approved_at, 'approved_by',"
-			  " user_label(approved_by),"
-			  " 'sha256', sha256)), '{}') FROM (SELECT DISTINCT ON (kind) * FROM"
-			  " baselines"
-			  " WHERE kind IN ('soa:iso27001-2022', 'soa:iso42001-2023')"
-			  " ORDER BY kind, number DESC) b"},
+        {"tenant", "SELECT jsonb_build_object('name', name, 'slug', slug, 'generated_at',"
+                   " to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"'))"
+                   " FROM tenants WHERE id = app_tenant()"},
+        {"plan", "SELECT engagement_plan()"},
+        {"charter", "SELECT charter_doc()"},
+        {"committees", "SELECT coalesce(jsonb_agg(jsonb_build_object('name', c.name, 'remit',"
+                       " c.remit, 'cadence', c.cadence, 'members', (SELECT coalesce(jsonb_agg("
+                       " jsonb_build_object('name', m.name, 'function', m.function, 'chair',"
+                       " m.chair)"
+                       " ORDER BY m.ord), '[]') FROM committee_members m WHERE m.committee_id ="
+                       " c.id))"
+                       " ORDER BY c.name), '[]') FROM committees c"},
+        {"raci", "SELECT raci_doc()"},
+        {"context", "SELECT jsonb_build_object('issues', (SELECT coalesce(jsonb_agg("
+                    " jsonb_build_object('kind', i.kind, 'title', i.title, 'description',"
+                    " i.description, 'category', i.category, 'applies_to', i.applies_to)"
+                    " ORDER BY i.kind, i.created_at), '[]') FROM context_issues i),"
+                    " 'parties', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', p.name,"
+                    " 'category', p.category, 'applies_to', p.applies_to, 'requirements',"
+                    " p.requirements) ORDER BY p.name), '[]') FROM interested_parties p),"
+                    " 'approval', approval_state('context', context_content()))"},
+        {"isms_scope", "SELECT scope_doc('isms')"},
+        {"aims_scope", "SELECT scope_doc('aims')"},
+        {"methodology", "SELECT risk_method_current()"},
+        {"register", "SELECT risk_register_content() || jsonb_build_object('approval',"
+                     " approval_state('risk_register', risk_register_content()))"},
+        {"objectives", "SELECT coalesce(jsonb_agg(jsonb_build_object('ref', o.ref, 'title',"
+                       " o.title, 'owner', user_label(o.owner_id), 'due_date', o.due_date,"
+                       " 'status',"
+                       " o.status, 'kpis', (SELECT coalesce(jsonb_agg(k.ref ORDER BY k.ref), '[]')"
+                       " FROM objective_kpis ok JOIN kpis k ON k.id = ok.kpi_id"
+                       " WHERE ok.objective_id = o.id)) ORDER BY o.ref), '[]') FROM objectives o"},
+        {"heatmap_is", "SELECT risk_heatmap('is')"},
+        {"heatmap_ai", "SELECT risk_heatmap('ai')"},
+        {"soa_baselines", "SELECT coalesce(jsonb_object_agg(kind, jsonb_build_object('number',"
+                          " number, 'approved_at', approved_at, 'approved_by',"
+                          " user_label(approved_by),"
+                          " 'sha256', sha256)), '{}') FROM (SELECT DISTINCT ON (kind) * FROM"
+                          " baselines"
+                          " WHERE kind IN ('soa:iso27001-2022', 'soa:iso42001-2023')"
+                          " ORDER BY kind, number DESC) b"},
 };
 
-static const char audit_sql[] =
-	"SELECT audit_append('phase1.pack', 'job', $1, NULL, $2::jsonb)";
+static const char audit_sql[] = "SELECT audit_append('phase1.pack', 'job', $1, NULL, $2::jsonb)";
 static const struct jv_field payload_fields[] = {{NULL}};
 static const char *const soa_frameworks[] = {"iso27001-2022", "iso42001-2023"};
 
@@ -110,9 +109,9 @@ int phase1_pack_facts(PGconn *c, struct arena *a, json_t **out, struct err *e)
 		if (soa_build(c, a, soa_frameworks[i], &doc, e))
 			return -1;
 		json_object_set_new(soa, soa_frameworks[i],
-			json_pack("{s:s, s:O, s:I}", "name", name, "summary",
-				json_object_get(doc, "summary"), "findings",
-				(json_int_t)json_array_size(json_object_get(doc, "findings"))));
+		        json_pack("{s:s, s:O, s:I}", "name", name, "summary",
+		                json_object_get(doc, "summary"), "findings",
+		                (json_int_t)json_array_size(json_object_get(doc, "findings"))));
 	}
 	*out = f;
 	return 0;
@@ -249,8 +248,8 @@ static void missing(FILE *f, const char *what)
 static void deliverables(FILE *f, const json_t *plan)
 {
 	const json_t *p1 = json_array_get(json_object_get(plan, "phases"), 0);
-	static const char *const cols[] = {"Ref", "Deliverable", "Status", "How the status is set",
-		NULL};
+	static const char *const cols[] = {
+	        "Ref", "Deliverable", "Status", "How the status is set", NULL};
 	fputs("<h3>Deliverables</h3>\n", f);
 	th_row(f, cols);
 	size_t i, k;
@@ -267,8 +266,8 @@ static void deliverables(FILE *f, const json_t *plan)
 			json_array_foreach(json_object_get(d, "conditions"), k, c)
 			{
 				fputs(json_is_true(json_object_get(c, "met")) ? "<li>&#10003; "
-									      : "<li>&#10007; ",
-					f);
+				                                              : "<li>&#10007; ",
+				        f);
 				h(f, s_(c, "label"));
 				if (*s_(c, "detail")) {
 					fputs(" (", f);
@@ -346,8 +345,8 @@ static void charter(FILE *f, const json_t *c)
 	fputs("</section>\n", f);
 }
 
-static void governance(FILE *f, const json_t *committees, const json_t *raci,
-	const json_t *objectives)
+static void governance(
+        FILE *f, const json_t *committees, const json_t *raci, const json_t *objectives)
 {
 	section(f, "governance", "Governance: committees and integrated RACI");
 	static const char *const cols[] = {"Committee", "Remit", "Cadence", "Members", NULL};
@@ -409,8 +408,8 @@ static void governance(FILE *f, const json_t *committees, const json_t *raci,
 	if (json_array_size(objectives) == 0) {
 		missing(f, "No objective has been set yet.");
 	} else {
-		static const char *const ocols[] = {"Ref", "Objective", "Owner", "Due", "Status",
-			"KPIs", NULL};
+		static const char *const ocols[] = {
+		        "Ref", "Objective", "Owner", "Due", "Status", "KPIs", NULL};
 		th_row(f, ocols);
 		json_array_foreach(objectives, i, c)
 		{
@@ -432,8 +431,8 @@ static void governance(FILE *f, const json_t *committees, const json_t *raci,
 static void context(FILE *f, const json_t *ctx)
 {
 	section(f, "context", "Context of the organisation (clause 4.1, 4.2)");
-	static const char *const icols[] = {"Kind", "Issue", "Description", "Category",
-		"Applies to", NULL};
+	static const char *const icols[] = {
+	        "Kind", "Issue", "Description", "Category", "Applies to", NULL};
 	size_t i, k;
 	json_t *x, *q;
 	if (json_array_size(json_object_get(ctx, "issues")) == 0) {
@@ -452,8 +451,8 @@ static void context(FILE *f, const json_t *ctx)
 		}
 		fputs("</tbody></table>\n", f);
 	}
-	static const char *const pcols[] = {"Interested party", "Category", "Applies to",
-		"Requirements", NULL};
+	static const char *const pcols[] = {
+	        "Interested party", "Category", "Applies to", "Requirements", NULL};
 	if (json_array_size(json_object_get(ctx, "parties")) == 0) {
 		missing(f, "No interested party has been recorded yet.");
 	} else {
@@ -493,8 +492,8 @@ static void scope(FILE *f, const char *title, const json_t *s)
 		return;
 	}
 	static const char *const lists[][2] = {{"entities", "Entities"}, {"products", "Products"},
-		{"sites", "Sites"}, {"environments", "Environments"}, {"data", "Data"},
-		{"suppliers", "Suppliers"}, {"ai_roles", "The organisation's AI roles"}};
+	        {"sites", "Sites"}, {"environments", "Environments"}, {"data", "Data"},
+	        {"suppliers", "Suppliers"}, {"ai_roles", "The organisation's AI roles"}};
 	fputs("<dl><dt>Description</dt><dd>", f);
 	h(f, s_(s, "description"));
 	fputs("</dd>", f);
@@ -533,19 +532,20 @@ static void policies(FILE *f, const json_t *plan)
 	const json_t *p1 = json_array_get(json_object_get(plan, "phases"), 0);
 	size_t i;
 	json_t *d;
-	json_array_foreach(json_object_get(p1, "deliverables"), i, d)
-		if (strcmp(s_(d, "ref"), "P1.D6") == 0) {
-			fputs("<p>", f);
-			h(f, s_(d, "title"));
-			fputs(": <strong>", f);
-			h(f, s_(d, "status"));
-			fputs("</strong>", f);
-			if (*s_(d, "note")) {
-				fputs(" - ", f);
-				h(f, s_(d, "note"));
-			}
-			fputs("</p>\n", f);
+	json_array_foreach(
+	        json_object_get(p1, "deliverables"), i, d) if (strcmp(s_(d, "ref"), "P1.D6") == 0)
+	{
+		fputs("<p>", f);
+		h(f, s_(d, "title"));
+		fputs(": <strong>", f);
+		h(f, s_(d, "status"));
+		fputs("</strong>", f);
+		if (*s_(d, "note")) {
+			fputs(" - ", f);
+			h(f, s_(d, "note"));
 		}
+		fputs("</p>\n", f);
+	}
 	fputs("</section>\n", f);
 }
 
@@ -553,9 +553,8 @@ static const char *level_color(const json_t *method, const char *key)
 {
 	size_t i;
 	json_t *l;
-	json_array_foreach(json_object_get(method, "levels"), i, l)
-		if (strcmp(s_(l, "key"), key) == 0)
-			return s_(l, "color");
+	json_array_foreach(json_object_get(method, "levels"), i,
+	        l) if (strcmp(s_(l, "key"), key) == 0) return s_(l, "color");
 	return "#cccccc";
 }
 
@@ -574,7 +573,7 @@ static void methodology(FILE *f, const json_t *m)
 	fputs("</strong> are tolerated without treatment. AI risks are also assessed for their "
 	      "impact on individuals, groups and society; the highest impact places them in "
 	      "the matrix.</p>\n",
-		f);
+	        f);
 	static const char *const axes[][2] = {{"likelihood", "Likelihood"}, {"impact", "Impact"}};
 	size_t i, k;
 	json_t *x, *row;
@@ -620,8 +619,8 @@ static void methodology(FILE *f, const json_t *m)
 		fputs("</th>", f);
 	}
 	fputs("</tr></tbody></table>\n", f);
-	static const char *const acols[] = {"Level", "Review every (months)",
-		"May be accepted by", NULL};
+	static const char *const acols[] = {
+	        "Level", "Review every (months)", "May be accepted by", NULL};
 	fputs("<h3>Acceptance criteria</h3>\n", f);
 	th_row(f, acols);
 	json_array_foreach(json_object_get(m, "levels"), i, x)
@@ -632,9 +631,9 @@ static void methodology(FILE *f, const json_t *m)
 		hv(f, x, "review_months");
 		fputs("</td><td>", f);
 		const json_t *roles = NULL;
-		json_array_foreach(json_object_get(m, "acceptance"), k, row)
-			if (strcmp(s_(row, "level"), s_(x, "key")) == 0)
-				roles = json_object_get(row, "roles");
+		json_array_foreach(json_object_get(m, "acceptance"), k,
+		        row) if (strcmp(s_(row, "level"), s_(x, "key")) == 0) roles =
+		        json_object_get(row, "roles");
 		if (roles)
 			list_strings(f, roles);
 		else
@@ -672,9 +671,9 @@ static void joined(FILE *f, const json_t *arr, const char *field)
 
 static int register_table(FILE *f, const json_t *reg, const json_t *m, const char *type)
 {
-	static const char *const cols[] = {"Ref", "Risk", "Owner", "Source / threat",
-		"Inherent", "Existing controls", "Treatment", "Planned controls", "Residual",
-		"Status", "Acceptance", "Next review", NULL};
+	static const char *const cols[] = {"Ref", "Risk", "Owner", "Source / threat", "Inherent",
+	        "Existing controls", "Treatment", "Planned controls", "Residual", "Status",
+	        "Acceptance", "Next review", NULL};
 	int n = 0;
 	size_t i;
 	json_t *r;
@@ -731,8 +730,8 @@ static int register_table(FILE *f, const json_t *reg, const json_t *m, const cha
 
 static int treatment(FILE *f, const json_t *reg)
 {
-	static const char *const cols[] = {"Risk", "Option", "Action", "Owner", "Due", "Status",
-		NULL};
+	static const char *const cols[] = {
+	        "Risk", "Option", "Action", "Owner", "Due", "Status", NULL};
 	int n = 0;
 	size_t i, k;
 	json_t *r, *a;
@@ -781,10 +780,10 @@ static void soa(FILE *f, const json_t *soa_map, const json_t *baselines)
 {
 	section(f, "soa", "Statements of Applicability");
 	static const char *const cols[] = {"Standard", "Controls", "Applicable", "Excluded",
-		"Implemented", "Partially", "Planned", "Not yet implemented", "Findings",
-		"Approved version", NULL};
+	        "Implemented", "Partially", "Planned", "Not yet implemented", "Findings",
+	        "Approved version", NULL};
 	static const char *const keys[] = {"total", "applicable", "excluded", "implemented",
-		"partially_implemented", "planned", "not_implemented"};
+	        "partially_implemented", "planned", "not_implemented"};
 	th_row(f, cols);
 	static const char *const fw[] = {"iso27001-2022", "iso42001-2023"};
 	for (int i = 0; i < 2; i++) {
@@ -822,19 +821,19 @@ static void soa(FILE *f, const json_t *soa_map, const json_t *baselines)
 }
 
 static const char css[] =
-	"body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#1b1f24;max-width:1200px}"
-	"h1{font-size:1.6em}h2{border-bottom:2px solid #2f4b6e;padding-bottom:.2em;margin-top:2em}"
-	"table{border-collapse:collapse;margin:.6em 0;width:100%;font-size:.85em}"
-	"th,td{border:1px solid #c7ced6;padding:.3em .5em;vertical-align:top;text-align:left}"
-	"th{background:#e8edf2}tr.done td:nth-child(3){color:#1b5e20;font-weight:bold}"
-	".matrix"
-	" td{text-align:center;font-weight:bold;width:7em}.none{color:#6b7280;font-style:italic}"
-	".approval{padding:.4em;border-left:4px solid #9aa5b1;background:#f5f7f9}"
-	".approval.approved{border-color:#2e7d32}.approval.changed_since_approval{border-color:#"
-	"ef6c00}"
-	".maps svg{margin:.5em 1em .5em 0}dl dt{font-weight:bold;margin-top:.4em}dl"
-	" dd{margin-left:1em}"
-	"@media print{section{page-break-inside:avoid}}";
+        "body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#1b1f24;max-width:1200px}"
+        "h1{font-size:1.6em}h2{border-bottom:2px solid #2f4b6e;padding-bottom:.2em;margin-top:2em}"
+        "table{border-collapse:collapse;margin:.6em 0;width:100%;font-size:.85em}"
+        "th,td{border:1px solid #c7ced6;padding:.3em .5em;vertical-align:top;text-align:left}"
+        "th{background:#e8edf2}tr.done td:nth-child(3){color:#1b5e20;font-weight:bold}"
+        ".matrix"
+        " td{text-align:center;font-weight:bold;width:7em}.none{color:#6b7280;font-style:italic}"
+        ".approval{padding:.4em;border-left:4px solid #9aa5b1;background:#f5f7f9}"
+        ".approval.approved{border-color:#2e7d32}.approval.changed_since_approval{border-color:#"
+        "ef6c00}"
+        ".maps svg{margin:.5em 1em .5em 0}dl dt{font-weight:bold;margin-top:.4em}dl"
+        " dd{margin-left:1em}"
+        "@media print{section{page-break-inside:avoid}}";
 
 char *phase1_pack_html(const json_t *facts)
 {
@@ -849,7 +848,7 @@ char *phase1_pack_html(const json_t *facts)
 	const json_t *m = json_object_get(facts, "methodology");
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"generator\" content=\"Concord\"><title>Phase 1 pack - ",
-		f);
+	        f);
 	h(f, s_(tenant, "name"));
 	fprintf(f, "</title><style>%s</style></head><body>\n", css);
 	fputs("<header><h1>Phase 1 - Define &amp; Establish: ", f);
@@ -862,7 +861,7 @@ char *phase1_pack_html(const json_t *facts)
 	fputs("</section>\n", f);
 	charter(f, json_object_get(facts, "charter"));
 	governance(f, json_object_get(facts, "committees"), json_object_get(facts, "raci"),
-		json_object_get(facts, "objectives"));
+	        json_object_get(facts, "objectives"));
 	context(f, json_object_get(facts, "context"));
 	section(f, "scopes", "Scopes (clause 4.3)");
 	scope(f, "ISMS scope (ISO/IEC 27001)", json_object_get(facts, "isms_scope"));
@@ -888,8 +887,8 @@ char *phase1_pack_html(const json_t *facts)
 	return buf;
 }
 
-static int phase1_pack_run(struct job_ctx *ctx, const json_t *payload, json_t **result,
-	struct err *e)
+static int phase1_pack_run(
+        struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e)
 {
 	json_t *facts;
 	if (jv_check(payload, payload_fields, e)) {
@@ -904,15 +903,15 @@ static int phase1_pack_run(struct job_ctx *ctx, const json_t *payload, json_t **
 	size_t len = strlen(html);
 	char id[37], sha[65];
 	util_sha256_hex(html, len, sha);
-	int rc = job_artifact_put(ctx, "phase1-pack.html", "text/html; charset=utf-8", html, len,
-		id, e);
+	int rc = job_artifact_put(
+	        ctx, "phase1-pack.html", "text/html; charset=utf-8", html, len, id, e);
 	free(html);
 	if (rc)
 		return -1;
 	const json_t *items = json_object_get(json_object_get(facts, "register"), "items");
 	json_t *res = json_pack("{s:s, s:s, s:I, s:s, s:I}", "artifact_id", id, "name",
-		"phase1-pack.html", "size", (json_int_t)len, "sha256", sha, "risks",
-		(json_int_t)json_array_size(items));
+	        "phase1-pack.html", "size", (json_int_t)len, "sha256", sha, "risks",
+	        (json_int_t)json_array_size(items));
 	char *text = json_dumps(res, JSON_COMPACT);
 	PGresult *a = db_exec(ctx->db, ctx->arena, e, audit_sql, 2, ctx->job_id, text);
 	free(text);

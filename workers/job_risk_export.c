@@ -26,17 +26,17 @@
 #include "jsonv.h"
 #include "util.h"
 
-int risk_export_register_xlsx(const json_t *content, const char *label, char **data, size_t *len,
-	struct err *e);
-int risk_export_plan_xlsx(const json_t *content, const char *label, char **data, size_t *len,
-	struct err *e);
+int risk_export_register_xlsx(
+        const json_t *content, const char *label, char **data, size_t *len, struct err *e);
+int risk_export_plan_xlsx(
+        const json_t *content, const char *label, char **data, size_t *len, struct err *e);
 
 static const char content_sql[] = "SELECT risk_register_content()";
 static const char audit_sql[] = "SELECT audit_append('risk.export', 'job', $1, NULL, $2::jsonb)";
 
 static const struct jv_field payload_fields[] = {
-	{"baseline", JV_INT, 0, .min = 1, .max = 1000000},
-	{NULL},
+        {"baseline", JV_INT, 0, .min = 1, .max = 1000000},
+        {NULL},
 };
 
 struct formats {
@@ -73,23 +73,22 @@ static char *joined(const json_t *arr, const char *field)
 	json_array_foreach(arr, i, it)
 	{
 		const char *s = field ? json_string_value(json_object_get(it, field))
-				      : json_string_value(it);
+		                      : json_string_value(it);
 		fprintf(f, "%s%s", i ? ", " : "", s ? s : "");
 	}
 	fclose(f);
 	return buf;
 }
 
-static void cell_joined(lxw_worksheet *ws, int row, int col, const json_t *arr,
-	const char *field, lxw_format *f)
+static void cell_joined(
+        lxw_worksheet *ws, int row, int col, const json_t *arr, const char *field, lxw_format *f)
 {
 	char *s = joined(arr, field);
 	cell(ws, row, col, s, f);
 	free(s);
 }
 
-static void header(lxw_worksheet *ws, const char *const *cols, const double *widths,
-	lxw_format *f)
+static void header(lxw_worksheet *ws, const char *const *cols, const double *widths, lxw_format *f)
 {
 	for (int c = 0; cols[c]; c++) {
 		cell(ws, 2, c, cols[c], f);
@@ -100,8 +99,8 @@ static void header(lxw_worksheet *ws, const char *const *cols, const double *wid
 
 /* Write with fill(); the workbook goes to a temporary file that is read back. */
 static int render(const char *title, const json_t *content, const char *label,
-	int (*fill)(lxw_workbook *, struct formats *, const json_t *, const char *),
-	char **data, size_t *len, struct err *e)
+        int (*fill)(lxw_workbook *, struct formats *, const json_t *, const char *), char **data,
+        size_t *len, struct err *e)
 {
 	const char *tmp = getenv("TMPDIR");
 	char path[512];
@@ -171,19 +170,19 @@ static const char *level_text(const json_t *a)
 	return json_is_object(a) ? str(a, "level") : "";
 }
 
-static int fill_register(lxw_workbook *wb, struct formats *f, const json_t *content,
-	const char *label)
+static int fill_register(
+        lxw_workbook *wb, struct formats *f, const json_t *content, const char *label)
 {
-	static const char *const cols[] = {"Ref", "Type", "Title", "Description", "Owner",
-		"Status", "Risk source / threat", "Vulnerability", "Consequences",
-		"ISO/IEC 42001 Annex C sources", "Affected assets", "Affected AI systems",
-		"Existing controls", "Inherent likelihood", "Inherent impact",
-		"Impact on individuals", "Impact on groups", "Impact on society", "Inherent level",
-		"Treatment option", "Planned controls", "Residual likelihood", "Residual impact",
-		"Residual level", "Accepted by", "Accepting role", "Accepted on",
-		"Acceptance expires", "Acceptance rationale", "Next review", NULL};
+	static const char *const cols[] = {"Ref", "Type", "Title", "Description", "Owner", "Status",
+	        "Risk source / threat", "Vulnerability", "Consequences",
+	        "ISO/IEC 42001 Annex C sources", "Affected assets", "Affected AI systems",
+	        "Existing controls", "Inherent likelihood", "Inherent impact",
+	        "Impact on individuals", "Impact on groups", "Impact on society", "Inherent level",
+	        "Treatment option", "Planned controls", "Residual likelihood", "Residual impact",
+	        "Residual level", "Accepted by", "Accepting role", "Accepted on",
+	        "Acceptance expires", "Acceptance rationale", "Next review", NULL};
 	static const double widths[] = {10, 6, 32, 40, 20, 10, 30, 30, 30, 18, 24, 24, 24, 10, 10,
-		10, 10, 10, 12, 12, 24, 10, 10, 12, 20, 14, 12, 12, 36, 12};
+	        10, 10, 10, 12, 12, 24, 10, 10, 12, 20, 14, 12, 12, 36, 12};
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Risk register");
 	char title[160];
 	snprintf(title, sizeof title, "Unified IS and AI risk register (%s)", label);
@@ -195,7 +194,7 @@ static int fill_register(lxw_workbook *wb, struct formats *f, const json_t *cont
 	json_array_foreach(json_object_get(content, "items"), i, r)
 	{
 		const json_t *inh = json_object_get(r, "inherent"),
-			     *res = json_object_get(r, "residual");
+		             *res = json_object_get(r, "residual");
 		const json_t *ai = json_object_get(inh, "ai_impacts");
 		const json_t *acc = json_object_get(r, "acceptance");
 		cell(ws, row, 0, str(r, "ref"), f->wrap);
@@ -234,12 +233,11 @@ static int fill_register(lxw_workbook *wb, struct formats *f, const json_t *cont
 }
 
 /* One row per treatment action; a treated risk without actions still gets a row. */
-static int fill_plan(lxw_workbook *wb, struct formats *f, const json_t *content,
-	const char *label)
+static int fill_plan(lxw_workbook *wb, struct formats *f, const json_t *content, const char *label)
 {
 	static const char *const cols[] = {"Risk", "Type", "Risk title", "Current level",
-		"Treatment option", "Planned controls", "Action", "Action owner", "Due date",
-		"Status", "Completed on", "Risk owner", NULL};
+	        "Treatment option", "Planned controls", "Action", "Action owner", "Due date",
+	        "Status", "Completed on", "Risk owner", NULL};
 	static const double widths[] = {10, 6, 32, 12, 12, 24, 36, 20, 12, 12, 12, 20};
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Treatment plan");
 	char title[160];
@@ -257,7 +255,7 @@ static int fill_plan(lxw_workbook *wb, struct formats *f, const json_t *content,
 		if (strcmp(status, "draft") == 0 || strcmp(status, "closed") == 0)
 			continue;
 		if (json_is_null(json_object_get(r, "treatment_option")) &&
-			json_array_size(actions) == 0 && json_array_size(planned) == 0)
+		        json_array_size(actions) == 0 && json_array_size(planned) == 0)
 			continue;
 		size_t n = json_array_size(actions) ? json_array_size(actions) : 1;
 		for (k = 0; k < n; k++) {
@@ -280,34 +278,35 @@ static int fill_plan(lxw_workbook *wb, struct formats *f, const json_t *content,
 	return row - 3;
 }
 
-int risk_export_register_xlsx(const json_t *content, const char *label, char **data, size_t *len,
-	struct err *e)
+int risk_export_register_xlsx(
+        const json_t *content, const char *label, char **data, size_t *len, struct err *e)
 {
 	return render("Risk register", content, label, fill_register, data, len, e);
 }
 
-int risk_export_plan_xlsx(const json_t *content, const char *label, char **data, size_t *len,
-	struct err *e)
+int risk_export_plan_xlsx(
+        const json_t *content, const char *label, char **data, size_t *len, struct err *e)
 {
 	return render("Risk treatment plan", content, label, fill_plan, data, len, e);
 }
 
-static int put(struct job_ctx *ctx, const char *name, char *data, size_t len, json_t *list,
-	struct err *e)
+static int put(
+        struct job_ctx *ctx, const char *name, char *data, size_t len, json_t *list, struct err *e)
 {
 	char id[37];
-	int rc = job_artifact_put(ctx, name, "application/vnd.openxmlformats-officedocument."
-					     "spreadsheetml.sheet",
-		data, len, id, e);
+	int rc = job_artifact_put(ctx, name,
+	        "application/vnd.openxmlformats-officedocument."
+	        "spreadsheetml.sheet",
+	        data, len, id, e);
 	free(data);
 	if (rc == 0)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I}", "artifact_id", id, "name",
-						    name, "size", (json_int_t)len));
+		                                    name, "size", (json_int_t)len));
 	return rc;
 }
 
-static int risk_export_run(struct job_ctx *ctx, const json_t *payload, json_t **result,
-	struct err *e)
+static int risk_export_run(
+        struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e)
 {
 	if (jv_check(payload, payload_fields, e)) {
 		char field[sizeof e->field];
@@ -321,15 +320,15 @@ static int risk_export_run(struct job_ctx *ctx, const json_t *payload, json_t **
 	if (n) {
 		json_t *b;
 		if (baseline_get(ctx->db, ctx->arena, "risk_register", (int)json_integer_value(n),
-			    &b, e))
+		            &b, e))
 			return -1;
 		if (!json_is_true(json_object_get(b, "integrity")))
 			return err_set(e, ERR_CONFLICT, "baseline",
-				"version %lld of the risk register fails its integrity check",
-				(long long)json_integer_value(n));
+			        "version %lld of the risk register fails its integrity check",
+			        (long long)json_integer_value(n));
 		content = json_object_get(b, "content");
 		label = arena_printf(ctx->arena, "version %lld, approved %s",
-			(long long)json_integer_value(n), str(b, "approved_at"));
+		        (long long)json_integer_value(n), str(b, "approved_at"));
 	} else {
 		PGresult *c = db_exec(ctx->db, ctx->arena, e, content_sql, 0);
 		if (!c)
@@ -341,13 +340,13 @@ static int risk_export_run(struct job_ctx *ctx, const json_t *payload, json_t **
 	char *data;
 	size_t len;
 	if (risk_export_register_xlsx(content, label, &data, &len, e) ||
-		put(ctx, "risk-register.xlsx", data, len, list, e) ||
-		risk_export_plan_xlsx(content, label, &data, &len, e) ||
-		put(ctx, "risk-treatment-plan.xlsx", data, len, list, e))
+	        put(ctx, "risk-register.xlsx", data, len, list, e) ||
+	        risk_export_plan_xlsx(content, label, &data, &len, e) ||
+	        put(ctx, "risk-treatment-plan.xlsx", data, len, list, e))
 		return -1;
 	json_t *res = json_pack("{s:O, s:I, s:s, s:O}", "artifacts", list, "risks",
-		(json_int_t)json_array_size(json_object_get(content, "items")), "exported", label,
-		"baseline", n ? n : json_null());
+	        (json_int_t)json_array_size(json_object_get(content, "items")), "exported", label,
+	        "baseline", n ? n : json_null());
 	char *text = json_dumps(res, JSON_COMPACT);
 	PGresult *a = db_exec(ctx->db, ctx->arena, e, audit_sql, 2, ctx->job_id, text);
 	free(text);

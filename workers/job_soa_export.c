@@ -35,48 +35,48 @@ int soa_export_xlsx(const json_t *doc, char **data, size_t *len, struct err *e);
 char *soa_export_csv(const json_t *doc, size_t *len);
 
 static const char tenant_sql[] =
-	"SELECT jsonb_build_object('id', id, 'name', name, 'slug', slug) FROM tenants"
-	" WHERE id = app_tenant()";
+        "SELECT jsonb_build_object('id', id, 'name', name, 'slug', slug) FROM tenants"
+        " WHERE id = app_tenant()";
 static const char soa_frameworks_sql[] =
-	"SELECT f.id FROM catalog_frameworks f WHERE f.kind = 'standard' AND EXISTS (SELECT 1"
-	" FROM catalog_requirements r WHERE r.framework_id = f.id"
-	" AND r.catalog_version = catalog_version_for(f.id) AND r.kind = 'annex_a_control')"
-	" ORDER BY f.id";
+        "SELECT f.id FROM catalog_frameworks f WHERE f.kind = 'standard' AND EXISTS (SELECT 1"
+        " FROM catalog_requirements r WHERE r.framework_id = f.id"
+        " AND r.catalog_version = catalog_version_for(f.id) AND r.kind = 'annex_a_control')"
+        " ORDER BY f.id";
 static const char frameworks_sql[] =
-	"SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'name', f.name,"
-	" 'catalog_version', catalog_version_for(f.id)) ORDER BY f.id), '[]')"
-	" FROM catalog_frameworks f";
+        "SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'name', f.name,"
+        " 'catalog_version', catalog_version_for(f.id)) ORDER BY f.id), '[]')"
+        " FROM catalog_frameworks f";
 static const char shared_sql[] =
-	"SELECT coalesce(jsonb_agg(jsonb_build_object('ref', c.ref, 'title', c.title, 'status',"
-	" c.status, 'owner', coalesce(nullif(u.display_name, ''), u.email), 'requirements',"
-	" (SELECT jsonb_object_agg(s.fw, s.refs) FROM (SELECT cr.framework_id AS fw,"
-	"   jsonb_agg(cr.ref ORDER BY q.seq) AS refs FROM control_requirements cr"
-	"   JOIN catalog_requirements q ON q.framework_id = cr.framework_id"
-	"   AND q.catalog_version = cr.catalog_version AND q.ref = cr.ref"
-	"   WHERE cr.control_id = c.id GROUP BY cr.framework_id) s)) ORDER BY c.ref), '[]')"
-	" FROM controls c LEFT JOIN users u ON u.id = c.owner_id"
-	" WHERE (SELECT count(DISTINCT cr.framework_id) FROM control_requirements cr"
-	"   WHERE cr.control_id = c.id) >= 2";
+        "SELECT coalesce(jsonb_agg(jsonb_build_object('ref', c.ref, 'title', c.title, 'status',"
+        " c.status, 'owner', coalesce(nullif(u.display_name, ''), u.email), 'requirements',"
+        " (SELECT jsonb_object_agg(s.fw, s.refs) FROM (SELECT cr.framework_id AS fw,"
+        "   jsonb_agg(cr.ref ORDER BY q.seq) AS refs FROM control_requirements cr"
+        "   JOIN catalog_requirements q ON q.framework_id = cr.framework_id"
+        "   AND q.catalog_version = cr.catalog_version AND q.ref = cr.ref"
+        "   WHERE cr.control_id = c.id GROUP BY cr.framework_id) s)) ORDER BY c.ref), '[]')"
+        " FROM controls c LEFT JOIN users u ON u.id = c.owner_id"
+        " WHERE (SELECT count(DISTINCT cr.framework_id) FROM control_requirements cr"
+        "   WHERE cr.control_id = c.id) >= 2";
 static const char crosswalk_sql[] =
-	"SELECT coalesce(jsonb_agg(jsonb_build_object('from_framework', x.from_framework,"
-	" 'from_ref', x.from_ref, 'from_title', a.title, 'relation', x.relation, 'to_framework',"
-	" x.to_framework, 'to_ref', x.to_ref, 'to_title', b.title, 'rationale', x.rationale)"
-	" ORDER BY x.seq), '[]')"
-	" FROM catalog_relations x JOIN catalog_requirements a ON a.framework_id = x.from_framework"
-	"   AND a.catalog_version = x.catalog_version AND a.ref = x.from_ref"
-	" LEFT JOIN catalog_requirements b ON b.framework_id = x.to_framework"
-	"   AND b.catalog_version = x.catalog_version AND b.ref = x.to_ref"
-	" WHERE x.catalog_version = catalog_version_for(x.from_framework)";
+        "SELECT coalesce(jsonb_agg(jsonb_build_object('from_framework', x.from_framework,"
+        " 'from_ref', x.from_ref, 'from_title', a.title, 'relation', x.relation, 'to_framework',"
+        " x.to_framework, 'to_ref', x.to_ref, 'to_title', b.title, 'rationale', x.rationale)"
+        " ORDER BY x.seq), '[]')"
+        " FROM catalog_relations x JOIN catalog_requirements a ON a.framework_id = x.from_framework"
+        "   AND a.catalog_version = x.catalog_version AND a.ref = x.from_ref"
+        " LEFT JOIN catalog_requirements b ON b.framework_id = x.to_framework"
+        "   AND b.catalog_version = x.catalog_version AND b.ref = x.to_ref"
+        " WHERE x.catalog_version = catalog_version_for(x.from_framework)";
 static const char approver_sql[] =
-	"SELECT coalesce((SELECT coalesce(nullif(u.display_name, ''), u.email) FROM users u"
-	" WHERE u.id = $1::uuid), (SELECT 'service account ' || s.name FROM service_accounts s"
-	" WHERE s.id = $1::uuid), '')";
+        "SELECT coalesce((SELECT coalesce(nullif(u.display_name, ''), u.email) FROM users u"
+        " WHERE u.id = $1::uuid), (SELECT 'service account ' || s.name FROM service_accounts s"
+        " WHERE s.id = $1::uuid), '')";
 static const char now_sql[] =
-	"SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+        "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 
 static const struct jv_field payload_fields[] = {
-	{"formats", JV_ARRAY, 0, .max = 3},
-	{NULL},
+        {"formats", JV_ARRAY, 0, .max = 3},
+        {NULL},
 };
 
 /* ------------------------------------------------------------- the document */
@@ -115,31 +115,31 @@ int soa_export_document(PGconn *c, struct arena *a, json_t **doc, struct err *e)
 		}
 		if (who)
 			json_object_set_new(
-				last, "approved_by_name", json_string(PQgetvalue(who, 0, 0)));
+			        last, "approved_by_name", json_string(PQgetvalue(who, 0, 0)));
 		json_object_set_new(s, "approved", last);
 		json_array_append_new(soas, s);
 	}
 	*doc = arena_json(
-		a, json_pack("{s:s, s:i, s:O, s:s, s:O, s:o, s:O, s:O}", "format",
-			   "concord.soa-export", "format_version", 1, "tenant", db_json(a, t, 0, 0),
-			   "generated_at", PQgetvalue(now, 0, 0), "frameworks",
-			   db_json(a, names, 0, 0), "soa", soas, "shared_controls",
-			   db_json(a, sh, 0, 0), "crosswalk", db_json(a, cw, 0, 0)));
+	        a, json_pack("{s:s, s:i, s:O, s:s, s:O, s:o, s:O, s:O}", "format",
+	                   "concord.soa-export", "format_version", 1, "tenant", db_json(a, t, 0, 0),
+	                   "generated_at", PQgetvalue(now, 0, 0), "frameworks",
+	                   db_json(a, names, 0, 0), "soa", soas, "shared_controls",
+	                   db_json(a, sh, 0, 0), "crosswalk", db_json(a, cw, 0, 0)));
 	return 0;
 }
 
 /* ------------------------------------------------------------------ labels */
 
 static const char *const reason_labels[][2] = {{"risk_treatment", "Risk treatment"},
-	{"legal_regulatory", "Legal/regulatory requirement"},
-	{"contractual", "Contractual obligation"},
-	{"business_practice", "Business requirement or good practice"}};
+        {"legal_regulatory", "Legal/regulatory requirement"},
+        {"contractual", "Contractual obligation"},
+        {"business_practice", "Business requirement or good practice"}};
 static const char *const status_labels[][2] = {{"implemented", "Implemented"},
-	{"partially_implemented", "Partially implemented"}, {"planned", "Planned"},
-	{"not_implemented", "Not implemented"}, {"not_applicable", "Not applicable"},
-	{"in_progress", "In progress"}};
+        {"partially_implemented", "Partially implemented"}, {"planned", "Planned"},
+        {"not_implemented", "Not implemented"}, {"not_applicable", "Not applicable"},
+        {"in_progress", "In progress"}};
 static const char *const relation_labels[][2] = {
-	{"existing", "existing control"}, {"planned", "planned in risk treatment"}};
+        {"existing", "existing control"}, {"planned", "planned in risk treatment"}};
 
 static const char *label(const char *const (*table)[2], size_t n, const char *code)
 {
@@ -202,7 +202,7 @@ static void join_reasons(struct buf *b, const json_t *line, bool codes)
 		if (i)
 			buf_str(b, codes ? ";" : "; ");
 		buf_str(b,
-			codes ? json_string_value(x) : LABEL(reason_labels, json_string_value(x)));
+		        codes ? json_string_value(x) : LABEL(reason_labels, json_string_value(x)));
 	}
 }
 
@@ -253,7 +253,7 @@ static void join_risks(struct buf *b, const json_t *line, bool codes)
 
 /* Excel cells hold at most 32767 characters: cut long text at a UTF-8 boundary. */
 static lxw_error cell(
-	lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, lxw_format *fmt)
+        lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, lxw_format *fmt)
 {
 	size_t n = strlen(s);
 	if (n <= 32000)
@@ -285,7 +285,7 @@ struct formats {
 };
 
 static lxw_worksheet *table_sheet(lxw_workbook *wb, const char *name, const struct formats *f,
-	const char *const *cols, const double *widths)
+        const char *const *cols, const double *widths)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
 	if (!ws)
@@ -300,12 +300,12 @@ static lxw_worksheet *table_sheet(lxw_workbook *wb, const char *name, const stru
 }
 
 static int write_soa_sheet(
-	lxw_workbook *wb, const json_t *soa, const struct formats *f, struct err *e)
+        lxw_workbook *wb, const json_t *soa, const struct formats *f, struct err *e)
 {
 	static const char *const cols[] = {"Control", "Control title", "Theme / objective",
-		"Applicable", "Reasons for inclusion", "Inclusion details",
-		"Justification for exclusion", "Implementation status", "Implementing controls",
-		"Linked risks", "Owner", NULL};
+	        "Applicable", "Reasons for inclusion", "Inclusion details",
+	        "Justification for exclusion", "Implementation status", "Implementing controls",
+	        "Linked risks", "Owner", NULL};
 	static const double widths[] = {10, 40, 28, 11, 28, 40, 40, 20, 50, 45, 22};
 	char name[40];
 	sheet_name(name, sizeof name, str(soa, "name"), " SoA");
@@ -324,7 +324,7 @@ static int write_soa_sheet(
 		cell(ws, row, 1, str(l, "title"), f->wrap);
 		cell(ws, row, 2, group, f->wrap);
 		cell(ws, row, 3, json_is_true(json_object_get(l, "applicable")) ? "Yes" : "No",
-			f->wrap);
+		        f->wrap);
 		join_reasons(&b, l, false);
 		cell(ws, row, 4, b.p, f->wrap);
 		cell(ws, row, 5, str(l, "reason_text"), f->wrap);
@@ -370,26 +370,26 @@ static void write_about(lxw_worksheet *ws, const json_t *doc, const struct forma
 		snprintf(k, sizeof k, "Approved version");
 		if (json_is_object(ap))
 			snprintf(v, sizeof v,
-				"v%lld approved by %s on %s (SHA-256 %s); this export shows the"
-				" current state, which may differ from it",
-				(long long)json_integer_value(json_object_get(ap, "number")),
-				str(ap, "approved_by_name"), str(ap, "approved_at"),
-				str(ap, "sha256"));
+			        "v%lld approved by %s on %s (SHA-256 %s); this export shows the"
+			        " current state, which may differ from it",
+			        (long long)json_integer_value(json_object_get(ap, "number")),
+			        str(ap, "approved_by_name"), str(ap, "approved_at"),
+			        str(ap, "sha256"));
 		else
 			snprintf(v, sizeof v, "not yet approved");
 		cell(ws, row, 0, k, NULL);
 		cell(ws, row++, 1, v, f->wrap);
 		snprintf(v, sizeof v,
-			"%lld Annex A controls: %lld applicable (%lld implemented, %lld partially,"
-			" %lld planned, %lld not implemented), %lld excluded; %lld findings",
-			(long long)json_integer_value(json_object_get(sm, "total")),
-			(long long)json_integer_value(json_object_get(sm, "applicable")),
-			(long long)json_integer_value(json_object_get(sm, "implemented")),
-			(long long)json_integer_value(json_object_get(sm, "partially_implemented")),
-			(long long)json_integer_value(json_object_get(sm, "planned")),
-			(long long)json_integer_value(json_object_get(sm, "not_implemented")),
-			(long long)json_integer_value(json_object_get(sm, "excluded")),
-			(long long)json_integer_value(json_object_get(sm, "findings")));
+		        "%lld Annex A controls: %lld applicable (%lld implemented, %lld partially,"
+		        " %lld planned, %lld not implemented), %lld excluded; %lld findings",
+		        (long long)json_integer_value(json_object_get(sm, "total")),
+		        (long long)json_integer_value(json_object_get(sm, "applicable")),
+		        (long long)json_integer_value(json_object_get(sm, "implemented")),
+		        (long long)json_integer_value(json_object_get(sm, "partially_implemented")),
+		        (long long)json_integer_value(json_object_get(sm, "planned")),
+		        (long long)json_integer_value(json_object_get(sm, "not_implemented")),
+		        (long long)json_integer_value(json_object_get(sm, "excluded")),
+		        (long long)json_integer_value(json_object_get(sm, "findings")));
 		cell(ws, row, 0, "Summary", NULL);
 		cell(ws, row++, 1, v, f->wrap);
 	}
@@ -403,33 +403,33 @@ static void write_about(lxw_worksheet *ws, const json_t *doc, const struct forma
 	cell(ws, row++, 0, "Sheets", f->bold);
 	cell(ws, row, 0, "<standard> SoA", NULL);
 	cell(ws, row++, 1,
-		"One row per Annex A control: applicability, reasons, justification,"
-		" status, the controls of the library that implement it and the risks"
-		" that rely on it.",
-		f->wrap);
+	        "One row per Annex A control: applicability, reasons, justification,"
+	        " status, the controls of the library that implement it and the risks"
+	        " that rely on it.",
+	        f->wrap);
 	cell(ws, row, 0, "Findings", NULL);
 	cell(ws, row++, 1,
-		"Gaps an auditor would raise: applicable without reason or without an"
-		" implementing control, excluded without justification, excluded while a"
-		" risk treatment relies on it.",
-		f->wrap);
+	        "Gaps an auditor would raise: applicable without reason or without an"
+	        " implementing control, excluded without justification, excluded while a"
+	        " risk treatment relies on it.",
+	        f->wrap);
 	cell(ws, row, 0, "Shared controls", NULL);
 	cell(ws, row++, 1,
-		"Controls implemented once that serve requirements of several"
-		" frameworks.",
-		f->wrap);
+	        "Controls implemented once that serve requirements of several"
+	        " frameworks.",
+	        f->wrap);
 	cell(ws, row, 0, "Crosswalk", NULL);
 	cell(ws, row++, 1,
-		"Typed relations between the frameworks (equal, subset, superset,"
-		" intersects, related, no counterpart) with their rationale. 'A subset B':"
-		" everything A requires is within B.",
-		f->wrap);
+	        "Typed relations between the frameworks (equal, subset, superset,"
+	        " intersects, related, no counterpart) with their rationale. 'A subset B':"
+	        " everything A requires is within B.",
+	        f->wrap);
 }
 
 static int write_workbook(lxw_workbook *wb, const json_t *doc, struct err *e)
 {
 	struct formats f = {workbook_add_format(wb), workbook_add_format(wb),
-		workbook_add_format(wb), workbook_add_format(wb)};
+	        workbook_add_format(wb), workbook_add_format(wb)};
 	format_set_bold(f.head);
 	format_set_bg_color(f.head, 0xD9E1F2);
 	format_set_text_wrap(f.head);
@@ -452,7 +452,7 @@ static int write_workbook(lxw_workbook *wb, const json_t *doc, struct err *e)
 	}
 
 	static const char *const fcols[] = {
-		"Standard", "Control", "Control title", "Rule", "Finding", NULL};
+	        "Standard", "Control", "Control title", "Rule", "Finding", NULL};
 	static const double fwidths[] = {22, 10, 40, 34, 80};
 	lxw_worksheet *fs = table_sheet(wb, "Findings", &f, fcols, fwidths);
 	if (!fs)
@@ -494,7 +494,7 @@ static int write_workbook(lxw_workbook *wb, const json_t *doc, struct err *e)
 			struct buf b = {0};
 			buf_str(&b, "");
 			json_t *refs = json_object_get(json_object_get(x, "requirements"),
-				str(json_array_get(fws, k), "id"));
+			        str(json_array_get(fws, k), "id"));
 			size_t q;
 			json_t *ref;
 			json_array_foreach(refs, q, ref)
@@ -510,7 +510,7 @@ static int write_workbook(lxw_workbook *wb, const json_t *doc, struct err *e)
 	}
 
 	static const char *const ccols[] = {"From framework", "From", "From title", "Relation",
-		"To framework", "To", "To title", "Rationale", NULL};
+	        "To framework", "To", "To title", "Rationale", NULL};
 	static const double cwidths[] = {22, 12, 36, 14, 22, 12, 36, 80};
 	lxw_worksheet *cw = table_sheet(wb, "Crosswalk", &f, ccols, cwidths);
 	if (!cw)
@@ -523,7 +523,7 @@ static int write_workbook(lxw_workbook *wb, const json_t *doc, struct err *e)
 		cell(cw, row, 1, str(x, "from_ref"), f.wrap);
 		cell(cw, row, 2, str(x, "from_title"), f.wrap);
 		cell(cw, row, 3, strcmp(rel, "no_counterpart") == 0 ? "no counterpart" : rel,
-			f.wrap);
+		        f.wrap);
 		cell(cw, row, 4, framework_name(doc, str(x, "to_framework")), f.wrap);
 		cell(cw, row, 5, str(x, "to_ref"), f.wrap);
 		cell(cw, row, 6, str(x, "to_title"), f.wrap);
@@ -551,8 +551,8 @@ int soa_export_xlsx(const json_t *doc, char **data, size_t *len, struct err *e)
 		goto out;
 	}
 	lxw_doc_properties props = {.title = "Statements of Applicability",
-		.company = (char *)str(json_object_get(doc, "tenant"), "name"),
-		.comments = "Generated by Concord"};
+	        .company = (char *)str(json_object_get(doc, "tenant"), "name"),
+	        .comments = "Generated by Concord"};
 	workbook_set_properties(wb, &props);
 	int w = write_workbook(wb, doc, e);
 	lxw_error closed = workbook_close(wb);
@@ -607,12 +607,12 @@ char *soa_export_csv(const json_t *doc, size_t *len)
 {
 	struct buf out = {0};
 	buf_str(&out, "framework,control,title,group,applicable,reasons,reason_text,"
-		      "exclusion_justification,implementation_status,implementing_controls,"
-		      "linked_risks,owner\r\n");
+	              "exclusion_justification,implementation_status,implementing_controls,"
+	              "linked_risks,owner\r\n");
 	size_t i, j;
 	json_t *s, *l;
 	json_array_foreach(json_object_get(doc, "soa"), i, s){
-		json_array_foreach(json_object_get(s, "items"), j, l){struct buf b = {0};
+	        json_array_foreach(json_object_get(s, "items"), j, l){struct buf b = {0};
 	csv_field(&out, str(s, "framework"), false);
 	csv_field(&out, str(l, "ref"), false);
 	csv_field(&out, str(l, "title"), false);
@@ -654,18 +654,18 @@ static bool wants(const json_t *formats, const char *f)
 }
 
 static int put(struct job_ctx *ctx, json_t *list, const char *name, const char *type,
-	const char *data, size_t len, struct err *e)
+        const char *data, size_t len, struct err *e)
 {
 	char id[37];
 	if (job_artifact_put(ctx, name, type, data, len, id, e))
 		return -1;
 	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I}", "id", id, "name", name,
-					    "content_type", type, "size", (json_int_t)len));
+	                                    "content_type", type, "size", (json_int_t)len));
 	return 0;
 }
 
 static int soa_export_run(
-	struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e)
+        struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e)
 {
 	json_t *doc;
 	if (jv_check(payload, payload_fields, e))
@@ -681,8 +681,8 @@ static int soa_export_run(
 		if (soa_export_xlsx(doc, &x, &n, e))
 			return -1;
 		int rc = put(ctx, arts, arena_printf(ctx->arena, "soa-%s.xlsx", slug),
-			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", x, n,
-			e);
+		        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", x, n,
+		        e);
 		free(x);
 		if (rc)
 			return -1;
@@ -691,7 +691,7 @@ static int soa_export_run(
 		size_t n;
 		char *c = soa_export_csv(doc, &n);
 		int rc = put(ctx, arts, arena_printf(ctx->arena, "soa-%s.csv", slug),
-			"text/csv; charset=utf-8", c, n, e);
+		        "text/csv; charset=utf-8", c, n, e);
 		free(c);
 		if (rc)
 			return -1;
@@ -699,7 +699,7 @@ static int soa_export_run(
 	if (wants(formats, "json")) {
 		char *j = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
 		int rc = put(ctx, arts, arena_printf(ctx->arena, "soa-%s.json", slug),
-			"application/json", j, strlen(j), e);
+		        "application/json", j, strlen(j), e);
 		free(j);
 		if (rc)
 			return -1;
@@ -711,10 +711,10 @@ static int soa_export_run(
 	{
 		const json_t *sm = json_object_get(s, "summary");
 		json_array_append_new(counts, json_pack("{s:O, s:O, s:O, s:O}", "framework",
-						      json_object_get(s, "framework"), "lines",
-						      json_object_get(sm, "total"), "applicable",
-						      json_object_get(sm, "applicable"), "findings",
-						      json_object_get(sm, "findings")));
+		                                      json_object_get(s, "framework"), "lines",
+		                                      json_object_get(sm, "total"), "applicable",
+		                                      json_object_get(sm, "applicable"), "findings",
+		                                      json_object_get(sm, "findings")));
 	}
 	*result = json_pack("{s:O, s:o}", "artifacts", arts, "soa", counts);
 	return 0;

@@ -28,15 +28,15 @@
 
 static const char slug_sql[] = "SELECT slug FROM tenants WHERE id = $1";
 static const char audit_sql[] =
-	"SELECT audit_append('tenant.export', 'tenant', $1, NULL, $2::jsonb)";
+        "SELECT audit_append('tenant.export', 'tenant', $1, NULL, $2::jsonb)";
 
 static const struct jv_field payload_fields[] = {
-	{"requested_from", JV_UUID, 0},
-	{NULL},
+        {"requested_from", JV_UUID, 0},
+        {NULL},
 };
 
-static int tenant_export_run(struct job_ctx *ctx, const json_t *payload, json_t **result,
-	struct err *e)
+static int tenant_export_run(
+        struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e)
 {
 	json_t *doc = NULL;
 	char *text = NULL;
@@ -71,13 +71,13 @@ static int tenant_export_run(struct job_ctx *ctx, const json_t *payload, json_t 
 	const char *t;
 	json_t *rows;
 	json_object_foreach(json_object_get(doc, "tables"), t, rows)
-		json_object_set_new(counts, t, json_integer((json_int_t)json_array_size(rows)));
+	        json_object_set_new(counts, t, json_integer((json_int_t)json_array_size(rows)));
 	json_t *res = json_pack("{s:s, s:s, s:I, s:s, s:o, s:O}", "artifact_id", id, "name", name,
-		"size", (json_int_t)len, "sha256", sha, "tables", counts, "audit_head",
-		json_object_get(doc, "audit_head") ? json_object_get(doc, "audit_head")
-						    : json_null());
-	json_t *event = json_pack("{s:s, s:s, s:s, s:I}", "job_id", ctx->job_id, "artifact_id",
-		id, "sha256", sha, "size", (json_int_t)len);
+	        "size", (json_int_t)len, "sha256", sha, "tables", counts, "audit_head",
+	        json_object_get(doc, "audit_head") ? json_object_get(doc, "audit_head")
+	                                           : json_null());
+	json_t *event = json_pack("{s:s, s:s, s:s, s:I}", "job_id", ctx->job_id, "artifact_id", id,
+	        "sha256", sha, "size", (json_int_t)len);
 	char *ev = json_dumps(event, JSON_COMPACT);
 	json_decref(event);
 	PGresult *a = db_exec(ctx->db, ctx->arena, e, audit_sql, 2, ctx->tenant_id, ev);

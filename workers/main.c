@@ -58,9 +58,9 @@ int main(void)
 	int ntypes = 0;
 	for (const struct job_type *const *t = job_types; *t; t++)
 		ntypes++;
-	log_info("worker %s started: %d job type(s), visibility %d s, max attempts %d%s",
-		wopt.id, ntypes, cfg.job_visibility_timeout, cfg.job_max_attempts,
-		getenv("CONCORD_FAULT") ? " - FAULT INJECTION ACTIVE (CONCORD_FAULT)" : "");
+	log_info("worker %s started: %d job type(s), visibility %d s, max attempts %d%s", wopt.id,
+	        ntypes, cfg.job_visibility_timeout, cfg.job_max_attempts,
+	        getenv("CONCORD_FAULT") ? " - FAULT INJECTION ACTIVE (CONCORD_FAULT)" : "");
 
 	double next_sweep = 0, next_reclaim = 0;
 	double reclaim_every = cfg.job_visibility_timeout / 2.0;

@@ -9,16 +9,21 @@
 extern const struct job_type job_tenant_export; /* workers/job_tenant_export.c */
 extern const struct job_type job_soa_export;    /* workers/job_soa_export.c */
 extern const struct job_type job_ai_maps, job_aiact_roadmap, job_aiact_matrix,
-	job_aiact_reclassify; /* workers/job_ai_maps.c, job_aiact_*.c */
+        job_aiact_reclassify; /* workers/job_ai_maps.c, job_aiact_*.c */
 extern const struct job_type job_kpi_aggregate, job_risk_export,
-	job_phase1_pack; /* workers/job_kpi_aggregate.c, job_risk_export.c, job_phase1_pack.c */
+        job_phase1_pack; /* workers/job_kpi_aggregate.c, job_risk_export.c, job_phase1_pack.c */
 
 const struct job_type *const job_types[] = {
-	&job_tenant_export,
-	&job_soa_export,
-	&job_ai_maps, &job_aiact_roadmap, &job_aiact_matrix, &job_aiact_reclassify,
-	&job_kpi_aggregate, &job_risk_export, &job_phase1_pack,
-	NULL,
+        &job_tenant_export,
+        &job_soa_export,
+        &job_ai_maps,
+        &job_aiact_roadmap,
+        &job_aiact_matrix,
+        &job_aiact_reclassify,
+        &job_kpi_aggregate,
+        &job_risk_export,
+        &job_phase1_pack,
+        NULL,
 };
 
 const struct job_type *job_type_find(const char *name)

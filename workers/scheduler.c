@@ -31,28 +31,28 @@
 
 static const char try_lock_sql[] = "SELECT pg_try_advisory_lock(" SCHEDULER_LOCK_KEY ")";
 static const char holds_lock_sql[] =
-	"SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0"
-	" AND objid = " SCHEDULER_LOCK_KEY " AND objsubid = 1 AND pid = pg_backend_pid()"
-	" AND granted)";
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0"
+        " AND objid = " SCHEDULER_LOCK_KEY " AND objsubid = 1 AND pid = pg_backend_pid()"
+        " AND granted)";
 static const char app_name_sql[] = "SELECT set_config('application_name', $1, false)";
 
 static const char due_sql[] = "SELECT tenant_id, id FROM schedules_due(100)";
 static const char schedule_sql[] =
-	"SELECT job_type, cron, payload::text, floor(extract(epoch FROM next_run_at))::bigint,"
-	" floor(extract(epoch FROM now()))::bigint FROM schedules"
-	" WHERE id = $1 AND enabled AND next_run_at <= now() FOR UPDATE SKIP LOCKED";
+        "SELECT job_type, cron, payload::text, floor(extract(epoch FROM next_run_at))::bigint,"
+        " floor(extract(epoch FROM now()))::bigint FROM schedules"
+        " WHERE id = $1 AND enabled AND next_run_at <= now() FOR UPDATE SKIP LOCKED";
 static const char advance_sql[] =
-	"UPDATE schedules SET next_run_at = to_timestamp($2::bigint), last_run_at = now()"
-	" WHERE id = $1";
+        "UPDATE schedules SET next_run_at = to_timestamp($2::bigint), last_run_at = now()"
+        " WHERE id = $1";
 static const char disable_sql[] =
-	"UPDATE schedules SET enabled = false, version = version + 1, updated_at = now()"
-	" WHERE id = $1";
+        "UPDATE schedules SET enabled = false, version = version + 1, updated_at = now()"
+        " WHERE id = $1";
 static const char audit_sql[] = "SELECT audit_append($1, $2, $3, $4::jsonb, $5::jsonb)";
 
 static const char purge_due_sql[] = "SELECT id FROM tenants_due_for_purge()";
 static const char purge_info_sql[] =
-	"SELECT parent_id, jsonb_build_object('id', id, 'kind', kind, 'slug', slug, 'name', name,"
-	" 'status', status, 'delete_after', delete_after)::text FROM tenants WHERE id = $1";
+        "SELECT parent_id, jsonb_build_object('id', id, 'kind', kind, 'slug', slug, 'name', name,"
+        " 'status', status, 'delete_after', delete_after)::text FROM tenants WHERE id = $1";
 static const char set_tenant_sql[] = "SELECT set_config('app.tenant_id', $1, true)";
 static const char purge_sql[] = "SELECT tenant_purge($1)";
 
@@ -149,9 +149,9 @@ static void fire(PGconn *c, const char *tenant, const char *id)
 		/* only possible if the row was changed behind the API's back */
 		char *why = arena_printf(a, "{\"reason\": \"invalid cron expression\"}");
 		if (!db_exec(c, a, &e, disable_sql, 1, id) ||
-			!db_exec(c, a, &e, audit_sql, 5, "schedule.disable", "schedule", id,
-				(const char *)NULL, why) ||
-			db_commit(c, &e))
+		        !db_exec(c, a, &e, audit_sql, 5, "schedule.disable", "schedule", id,
+		                (const char *)NULL, why) ||
+		        db_commit(c, &e))
 			goto fail;
 		log_error("schedule %s has an invalid cron '%s': disabled", id, expr);
 		goto out;
@@ -162,15 +162,15 @@ static void fire(PGconn *c, const char *tenant, const char *id)
 	char nexts[24];
 	snprintf(nexts, sizeof nexts, "%lld", (long long)next);
 	if (q_insert(c, a, type, payload, key, NULL, NULL, &job, &e) ||
-		!db_exec(c, a, &e, advance_sql, 2, id, nexts) || db_commit(c, &e))
+	        !db_exec(c, a, &e, advance_sql, 2, id, nexts) || db_commit(c, &e))
 		goto fail;
 	const char *job_id = json_string_value(json_object_get(job, "id"));
 	const char *state = json_string_value(json_object_get(job, "state"));
 	log_info("schedule %s fired: job %s (%s), next run at epoch %lld", id, job_id, type,
-		(long long)next);
+	        (long long)next);
 	if (state && strcmp(state, "queued") == 0 && q_publish(cfg.redis_url, tenant, job_id, &e))
 		log_warn("job %s not published (%s); the re-publisher will send it", job_id,
-			e.detail_log);
+		        e.detail_log);
 	goto out;
 fail:
 	db_rollback(c);
@@ -196,8 +196,8 @@ static int purge(PGconn *c, const char *id)
 	}
 	const char *parent = db_val(info, 0, 0);
 	if (parent && (!db_exec(c, a, &e, set_tenant_sql, 1, parent) ||
-			      !db_exec(c, a, &e, audit_sql, 5, "tenant.purge", "tenant", id,
-				      PQgetvalue(info, 0, 1), (const char *)NULL)))
+	                      !db_exec(c, a, &e, audit_sql, 5, "tenant.purge", "tenant", id,
+	                              PQgetvalue(info, 0, 1), (const char *)NULL)))
 		goto out;
 	PGresult *p = db_exec(c, a, &e, purge_sql, 1, id);
 	if (!p)

@@ -49,46 +49,46 @@ struct worker_options wopt;
 /* ------------------------------------------------------------------ SQL */
 
 static const char lock_sql[] =
-	"SELECT state, attempts, max_attempts, run_at <= now(),"
-	" coalesce(locked_at < now() - make_interval(secs => $2::int), false), locked_by, type,"
-	" payload::text FROM jobs WHERE id = $1 FOR UPDATE";
+        "SELECT state, attempts, max_attempts, run_at <= now(),"
+        " coalesce(locked_at < now() - make_interval(secs => $2::int), false), locked_by, type,"
+        " payload::text FROM jobs WHERE id = $1 FOR UPDATE";
 static const char abandon_attempt_sql[] =
-	"UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(),"
-	" error = 'worker ' || $2 || ' stopped before finishing (lock expired)'"
-	" WHERE tenant_id = app_tenant() AND job_id = $1 AND outcome = 'running'";
+        "UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(),"
+        " error = 'worker ' || $2 || ' stopped before finishing (lock expired)'"
+        " WHERE tenant_id = app_tenant() AND job_id = $1 AND outcome = 'running'";
 static const char dead_on_lost_sql[] =
-	"UPDATE jobs SET state = 'dead', finished_at = now(), updated_at = now(), locked_by = NULL,"
-	" locked_at = NULL, error = 'the worker running the last attempt stopped: ' || $2"
-	" WHERE id = $1";
+        "UPDATE jobs SET state = 'dead', finished_at = now(), updated_at = now(), locked_by = NULL,"
+        " locked_at = NULL, error = 'the worker running the last attempt stopped: ' || $2"
+        " WHERE id = $1";
 static const char claim_sql[] =
-	"UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $2,"
-	" locked_at = now(), updated_at = now() WHERE id = $1 RETURNING attempts";
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $2,"
+        " locked_at = now(), updated_at = now() WHERE id = $1 RETURNING attempts";
 static const char attempt_insert_sql[] =
-	"INSERT INTO job_attempts (tenant_id, job_id, seq, attempt, worker_id)"
-	" SELECT app_tenant(), $1, coalesce(max(seq), 0) + 1, $2::int, $3 FROM job_attempts"
-	" WHERE tenant_id = app_tenant() AND job_id = $1 RETURNING seq";
+        "INSERT INTO job_attempts (tenant_id, job_id, seq, attempt, worker_id)"
+        " SELECT app_tenant(), $1, coalesce(max(seq), 0) + 1, $2::int, $3 FROM job_attempts"
+        " WHERE tenant_id = app_tenant() AND job_id = $1 RETURNING seq";
 static const char succeed_sql[] =
-	"UPDATE jobs SET state = 'succeeded', result = $4::jsonb, error = NULL,"
-	" finished_at = now(), updated_at = now(), locked_by = NULL, locked_at = NULL"
-	" WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $3::int";
+        "UPDATE jobs SET state = 'succeeded', result = $4::jsonb, error = NULL,"
+        " finished_at = now(), updated_at = now(), locked_by = NULL, locked_at = NULL"
+        " WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $3::int";
 static const char attempt_done_sql[] =
-	"UPDATE job_attempts SET outcome = $3, finished_at = now(), error = $4,"
-	" retry_at = CASE WHEN $5::bigint IS NULL THEN NULL"
-	"   ELSE now() + make_interval(secs => $5::bigint / 1000.0) END"
-	" WHERE tenant_id = app_tenant() AND job_id = $1 AND seq = $2::int";
+        "UPDATE job_attempts SET outcome = $3, finished_at = now(), error = $4,"
+        " retry_at = CASE WHEN $5::bigint IS NULL THEN NULL"
+        "   ELSE now() + make_interval(secs => $5::bigint / 1000.0) END"
+        " WHERE tenant_id = app_tenant() AND job_id = $1 AND seq = $2::int";
 static const char fence_sql[] =
-	"SELECT attempts >= max_attempts FROM jobs WHERE id = $1 AND state = 'running'"
-	" AND locked_by = $2 AND attempts = $3::int FOR UPDATE";
+        "SELECT attempts >= max_attempts FROM jobs WHERE id = $1 AND state = 'running'"
+        " AND locked_by = $2 AND attempts = $3::int FOR UPDATE";
 static const char retry_sql[] =
-	"UPDATE jobs SET state = 'failed', error = $2, updated_at = now(), locked_by = NULL,"
-	" locked_at = NULL, run_at = now() + make_interval(secs => $3::bigint / 1000.0)"
-	" WHERE id = $1";
+        "UPDATE jobs SET state = 'failed', error = $2, updated_at = now(), locked_by = NULL,"
+        " locked_at = NULL, run_at = now() + make_interval(secs => $3::bigint / 1000.0)"
+        " WHERE id = $1";
 static const char dead_sql[] =
-	"UPDATE jobs SET state = 'dead', error = $2, updated_at = now(), finished_at = now(),"
-	" locked_by = NULL, locked_at = NULL WHERE id = $1";
+        "UPDATE jobs SET state = 'dead', error = $2, updated_at = now(), finished_at = now(),"
+        " locked_by = NULL, locked_at = NULL WHERE id = $1";
 static const char heartbeat_sql[] =
-	"UPDATE jobs SET locked_at = now() WHERE id = $1 AND state = 'running'"
-	" AND locked_by = $2 AND attempts = $3::int";
+        "UPDATE jobs SET locked_at = now() WHERE id = $1 AND state = 'running'"
+        " AND locked_by = $2 AND attempts = $3::int";
 static const char dispatchable_sql[] = "SELECT tenant_id, id FROM jobs_dispatchable(500)";
 static const char stale_sql[] = "SELECT tenant_id, id FROM jobs_stale_running($1::int, 200)";
 
@@ -106,7 +106,7 @@ static int env_int(const char *name, int def, int min, int max, int *out)
 	long n = strtol(v, &end, 10);
 	if (errno || *end || n < min || n > max) {
 		fprintf(stderr, "concord-worker: %s must be an integer in [%d, %d], got '%s'\n",
-			name, min, max, v);
+		        name, min, max, v);
 		return -1;
 	}
 	*out = (int)n;
@@ -126,8 +126,8 @@ int worker_parse_faults(const char *spec, struct worker_faults *f, struct err *e
 	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(item, ':');
 		if (!colon || !colon[1])
-			return err_set(e, ERR_INVALID, "CONCORD_FAULT",
-				"'%s' is not knob:argument", item);
+			return err_set(
+			        e, ERR_INVALID, "CONCORD_FAULT", "'%s' is not knob:argument", item);
 		*colon = '\0';
 		const char *arg = colon + 1;
 		char *dst = NULL;
@@ -139,21 +139,21 @@ int worker_parse_faults(const char *spec, struct worker_faults *f, struct err *e
 			dst = f->fail;
 		if (dst) {
 			if (strlen(arg) >= sizeof f->fail)
-				return err_set(e, ERR_INVALID, "CONCORD_FAULT",
-					"job type too long");
+				return err_set(
+				        e, ERR_INVALID, "CONCORD_FAULT", "job type too long");
 			snprintf(dst, sizeof f->fail, "%s", arg);
 		} else if (strcmp(item, "sleep_in_run") == 0) {
 			char *end;
 			long ms = strtol(arg, &end, 10);
 			if (*end || ms < 1 || ms > 3600000)
 				return err_set(e, ERR_INVALID, "CONCORD_FAULT",
-					"sleep_in_run takes milliseconds (1 to 3600000)");
+				        "sleep_in_run takes milliseconds (1 to 3600000)");
 			f->sleep_in_run_ms = (int)ms;
 		} else {
 			return err_set(e, ERR_INVALID, "CONCORD_FAULT",
-				"unknown knob '%s' (exit_after_run, exit_before_ack, fail,"
-				" sleep_in_run)",
-				item);
+			        "unknown knob '%s' (exit_after_run, exit_before_ack, fail,"
+			        " sleep_in_run)",
+			        item);
 		}
 	}
 	return 0;
@@ -175,8 +175,8 @@ int worker_options_load(void)
 		snprintf(wopt.id, sizeof wopt.id, "%s-%d", host, (int)getpid());
 	}
 	if (env_int("CONCORD_JOB_BACKOFF_BASE_MS", 2000, 1, 3600000, &wopt.backoff_base_ms) ||
-		env_int("CONCORD_JOB_BACKOFF_MAX_MS", 600000, 1, 86400000, &wopt.backoff_max_ms) ||
-		env_int("CONCORD_WORKER_SWEEP_MS", 1000, 50, 600000, &wopt.sweep_ms))
+	        env_int("CONCORD_JOB_BACKOFF_MAX_MS", 600000, 1, 86400000, &wopt.backoff_max_ms) ||
+	        env_int("CONCORD_WORKER_SWEEP_MS", 1000, 50, 600000, &wopt.sweep_ms))
 		return -1;
 	struct err e = {0};
 	if (worker_parse_faults(getenv("CONCORD_FAULT"), &wopt.fault, &e)) {
@@ -321,8 +321,8 @@ struct job_run {
 	const char *job_id;
 	const char *type;
 	const char *payload_text;
-	int attempt;     /* value of jobs.attempts after our claim */
-	int seq;         /* our job_attempts row */
+	int attempt; /* value of jobs.attempts after our claim */
+	int seq;     /* our job_attempts row */
 	char attempt_text[16];
 	char seq_text[16];
 };
@@ -339,18 +339,18 @@ static void ack(struct arena *a, const char *msg_id)
 	const char *xdel[] = {"XDEL", Q_STREAM, msg_id};
 	redisReply *p = c ? redis_cmdv(c, a, &e, 6, pending) : NULL;
 	if (p && p->type == REDIS_REPLY_ARRAY && p->elements == 1 &&
-		p->element[0]->type == REDIS_REPLY_ARRAY && p->element[0]->elements >= 2 &&
-		p->element[0]->element[1]->type == REDIS_REPLY_STRING &&
-		strcmp(p->element[0]->element[1]->str, wopt.id) != 0) {
+	        p->element[0]->type == REDIS_REPLY_ARRAY && p->element[0]->elements >= 2 &&
+	        p->element[0]->element[1]->type == REDIS_REPLY_STRING &&
+	        strcmp(p->element[0]->element[1]->str, wopt.id) != 0) {
 		log_info("message %s now belongs to %s: left to it", msg_id,
-			p->element[0]->element[1]->str);
+		        p->element[0]->element[1]->str);
 		return;
 	}
 	c = redis_thread_conn(cfg.redis_url, &e);
 	if (!c || !redis_cmdv(c, a, &e, 4, xack) || !redis_cmdv(c, a, &e, 3, xdel))
 		log_info("could not ack message %s (%s %s); it is moot and will be dropped when"
-			 " redelivered",
-			msg_id, e.message, e.detail_log);
+		         " redelivered",
+		        msg_id, e.message, e.detail_log);
 }
 
 /* Claim the job. 1 = ours (jr filled), 0 = nothing to do (ack), 2 = running under a
@@ -382,7 +382,7 @@ static int claim(PGconn *c, struct arena *a, struct job_run *jr, struct err *e)
 	if (!(waiting && due) && !lost) {
 		db_rollback(c);
 		log_debug("job %s is %s%s: nothing to do", jr->job_id, state,
-			waiting ? " (not due yet)" : "");
+		        waiting ? " (not due yet)" : "");
 		return strcmp(state, "running") == 0 ? 2 : 0;
 	}
 	if (lost) {
@@ -390,10 +390,10 @@ static int claim(PGconn *c, struct arena *a, struct job_run *jr, struct err *e)
 		if (!db_exec(c, a, e, abandon_attempt_sql, 2, jr->job_id, holder))
 			goto fail;
 		log_warn("job %s: worker %s stopped while running attempt %d; taking it over",
-			jr->job_id, holder, attempts);
+		        jr->job_id, holder, attempts);
 		if (attempts >= max) {
 			if (!db_exec(c, a, e, dead_on_lost_sql, 2, jr->job_id, holder) ||
-				db_commit(c, e))
+			        db_commit(c, e))
 				goto fail;
 			log_error("job %s is dead: its last attempt lost its worker", jr->job_id);
 			return 0;
@@ -418,8 +418,8 @@ fail:
 }
 
 /* Record a failed attempt (the run transaction was rolled back): retry later or dead. */
-static void record_failure(PGconn *c, struct arena *a, const struct job_run *jr,
-	const struct err *why)
+static void record_failure(
+        PGconn *c, struct arena *a, const struct job_run *jr, const struct err *why)
 {
 	struct err e = {0};
 	char msg[400];
@@ -434,37 +434,37 @@ static void record_failure(PGconn *c, struct arena *a, const struct job_run *jr,
 		goto fail;
 	if (PQntuples(r) == 0) {
 		db_rollback(c);
-		log_warn("job %s: failed, but another worker owns it now; not recorded",
-			jr->job_id);
+		log_warn(
+		        "job %s: failed, but another worker owns it now; not recorded", jr->job_id);
 		return;
 	}
 	bool last = PQgetvalue(r, 0, 0)[0] == 't';
 	char delay[24];
 	long ms = last ? 0
-		       : worker_backoff_ms(jr->attempt, wopt.backoff_base_ms, wopt.backoff_max_ms,
-				 random_unit());
+	               : worker_backoff_ms(jr->attempt, wopt.backoff_base_ms, wopt.backoff_max_ms,
+	                         random_unit());
 	snprintf(delay, sizeof delay, "%ld", ms);
 	if (!db_exec(c, a, &e, last ? dead_sql : retry_sql, last ? 2 : 3, jr->job_id, msg, delay))
 		goto fail;
 	if (!db_exec(c, a, &e, attempt_done_sql, 5, jr->job_id, jr->seq_text, "failed", msg,
-		    last ? NULL : delay))
+	            last ? NULL : delay))
 		goto fail;
 	if (db_commit(c, &e))
 		goto fail;
 	if (last)
 		log_error("job %s (%s) is dead after %d attempts: %s", jr->job_id, jr->type,
-			jr->attempt, msg);
+		        jr->attempt, msg);
 	else
-		log_warn("job %s (%s) attempt %d failed: %s; retry in %ld ms", jr->job_id,
-			jr->type, jr->attempt, msg, ms);
+		log_warn("job %s (%s) attempt %d failed: %s; retry in %ld ms", jr->job_id, jr->type,
+		        jr->attempt, msg, ms);
 	/* the re-publisher sends it again once run_at has passed */
 	q_unmark(cfg.redis_url, jr->job_id);
 	return;
 fail:
 	db_rollback(c);
 	log_error("job %s: could not record its failure (%s %s); the stale-lock sweep will"
-		  " retry it",
-		jr->job_id, e.message, e.detail_log);
+	          " retry it",
+	        jr->job_id, e.message, e.detail_log);
 }
 
 static void sleep_ms(int ms)
@@ -486,7 +486,7 @@ static void run(PGconn *c, struct arena *a, struct job_run *jr)
 		goto failed;
 	if (wopt.fault.sleep_in_run_ms) {
 		log_warn("CONCORD_FAULT: sleeping %d ms in job %s", wopt.fault.sleep_in_run_ms,
-			jr->job_id);
+		        jr->job_id);
 		sleep_ms(wopt.fault.sleep_in_run_ms);
 	}
 	json_error_t je;
@@ -495,52 +495,52 @@ static void run(PGconn *c, struct arena *a, struct job_run *jr)
 		arena_json(a, payload);
 	if (strcmp(wopt.fault.fail, jr->type) == 0) {
 		err_set(&e, ERR_INTERNAL, NULL, "injected failure (CONCORD_FAULT=fail:%s)",
-			jr->type);
+		        jr->type);
 	} else if (!jt) {
 		err_set(&e, ERR_INVALID, "type", "unknown job type '%s'", jr->type);
 	} else if (!json_is_object(payload)) {
 		err_set(&e, ERR_INVALID, "payload", "must be a JSON object");
 	} else {
-		struct job_ctx ctx = {c, a, jr->tenant_id, jr->job_id, jr->type, jr->attempt,
-			wopt.id};
+		struct job_ctx ctx = {
+		        c, a, jr->tenant_id, jr->job_id, jr->type, jr->attempt, wopt.id};
 		rc = jt->run(&ctx, payload, &result, &e);
 		if (rc == 0 && !json_is_object(result)) {
 			json_decref(result);
 			result = NULL;
-			rc = err_set(&e, ERR_INTERNAL, NULL, "job type %s returned no result",
-				jr->type);
+			rc = err_set(
+			        &e, ERR_INTERNAL, NULL, "job type %s returned no result", jr->type);
 		}
 	}
 	if (rc)
 		goto failed;
 	if (strcmp(wopt.fault.exit_after_run, jr->type) == 0) {
 		log_warn("CONCORD_FAULT: exiting after running job %s, before recording it",
-			jr->job_id);
+		        jr->job_id);
 		_exit(3);
 	}
 	char *text = json_dumps(result, JSON_COMPACT);
 	json_decref(result);
 	result = NULL;
-	PGresult *r = db_exec(c, a, &e, succeed_sql, 4, jr->job_id, wopt.id, jr->attempt_text,
-		text);
+	PGresult *r =
+	        db_exec(c, a, &e, succeed_sql, 4, jr->job_id, wopt.id, jr->attempt_text, text);
 	free(text);
 	if (!r)
 		goto failed;
 	if (strcmp(PQcmdTuples(r), "1") != 0) {
 		db_rollback(c);
 		log_warn("job %s: another worker took it over while this run worked; this run's"
-			 " work is discarded",
-			jr->job_id);
+		         " work is discarded",
+		        jr->job_id);
 		return;
 	}
 	const char *none = NULL;
 	if (!db_exec(c, a, &e, attempt_done_sql, 5, jr->job_id, jr->seq_text, "succeeded", none,
-		    none) ||
-		db_commit(c, &e))
+	            none) ||
+	        db_commit(c, &e))
 		goto failed;
 	json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f}", "msg", "job succeeded", "job_id",
-		jr->job_id, "type", jr->type, "tenant_id", jr->tenant_id, "attempt", jr->attempt,
-		"duration_ms", (util_now_mono() - t0) * 1000.0);
+	        jr->job_id, "type", jr->type, "tenant_id", jr->tenant_id, "attempt", jr->attempt,
+	        "duration_ms", (util_now_mono() - t0) * 1000.0);
 	log_json(LOG_INFO, f);
 	json_decref(f);
 	return;
@@ -549,8 +549,8 @@ failed:
 	db_rollback(c);
 	if (e.detail_log[0])
 		log_msg(e.code == ERR_INTERNAL || e.code == ERR_UNAVAILABLE ? LOG_ERROR : LOG_WARN,
-			"job %s (%s) attempt %d: %s (%s)", jr->job_id, jr->type, jr->attempt,
-			e.message, e.detail_log);
+		        "job %s (%s) attempt %d: %s (%s)", jr->job_id, jr->type, jr->attempt,
+		        e.message, e.detail_log);
 	record_failure(c, a, jr, &e);
 }
 
@@ -559,7 +559,7 @@ failed:
 static int handle(const redisReply *entry, bool reclaimed)
 {
 	if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2 ||
-		entry->element[0]->type != REDIS_REPLY_STRING)
+	        entry->element[0]->type != REDIS_REPLY_STRING)
 		return 0; /* deleted entry (XAUTOCLAIM of an XDELed id) */
 	struct arena *a = arena_new();
 	struct job_run jr = {0};
@@ -575,7 +575,7 @@ static int handle(const redisReply *entry, bool reclaimed)
 			jr.job_id = arena_strdup(a, v);
 	}
 	if (!jr.tenant_id || !jr.job_id || !util_is_uuid(jr.tenant_id) ||
-		!util_is_uuid(jr.job_id)) {
+	        !util_is_uuid(jr.job_id)) {
 		log_warn("message %s is not a job message: dropped", jr.msg_id);
 		ack(a, jr.msg_id);
 		goto out;
@@ -585,7 +585,7 @@ static int handle(const redisReply *entry, bool reclaimed)
 	int claimed = c ? claim(c, a, &jr, &e) : -1;
 	if (claimed < 0) {
 		log_error("job %s: could not claim (%s %s); message left pending", jr.job_id,
-			e.message, e.detail_log);
+		        e.message, e.detail_log);
 		rc = -1;
 		goto out;
 	}
@@ -595,7 +595,7 @@ static int handle(const redisReply *entry, bool reclaimed)
 		 * and first heartbeat: keep the message; the next reclaim finds the lock
 		 * stale - or the live worker's heartbeat takes the message back. */
 		log_info("job %s: lock not stale yet; message %s kept pending", jr.job_id,
-			jr.msg_id);
+		        jr.msg_id);
 		goto out;
 	}
 	if (claimed == 1) {
@@ -605,7 +605,7 @@ static int handle(const redisReply *entry, bool reclaimed)
 		heartbeat_set(NULL, NULL, NULL, 0);
 		if (strcmp(wopt.fault.exit_before_ack, jr.type) == 0) {
 			log_warn("CONCORD_FAULT: exiting after recording job %s, before XACK",
-				jr.job_id);
+			        jr.job_id);
 			_exit(4);
 		}
 	}
@@ -637,8 +637,7 @@ int worker_reclaim_once(void)
 	static char cursor[64] = "0-0";
 	snprintf(idle, sizeof idle, "%ld", cfg.job_visibility_timeout * 1000L);
 	redisContext *c = redis_thread_conn(cfg.redis_url, &e);
-	const char *argv[] = {"XAUTOCLAIM", Q_STREAM, Q_GROUP, wopt.id, idle, cursor, "COUNT",
-		"1"};
+	const char *argv[] = {"XAUTOCLAIM", Q_STREAM, Q_GROUP, wopt.id, idle, cursor, "COUNT", "1"};
 	redisReply *r = c ? redis_cmdv(c, a, &e, 8, argv) : NULL;
 	if (!r) {
 		snprintf(cursor, sizeof cursor, "0-0");
@@ -648,7 +647,7 @@ int worker_reclaim_once(void)
 	}
 	rc = 0;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
-		r->element[1]->type != REDIS_REPLY_ARRAY)
+	        r->element[1]->type != REDIS_REPLY_ARRAY)
 		goto out;
 	if (r->element[0]->type == REDIS_REPLY_STRING && r->element[0]->len < sizeof cursor)
 		snprintf(cursor, sizeof cursor, "%s", r->element[0]->str);
@@ -656,10 +655,10 @@ int worker_reclaim_once(void)
 	for (size_t i = 0; i < entries->elements; i++) {
 		const redisReply *en = entries->element[i];
 		if (en->type != REDIS_REPLY_ARRAY || en->elements < 2 ||
-			en->element[0]->type != REDIS_REPLY_STRING)
+		        en->element[0]->type != REDIS_REPLY_STRING)
 			continue;
 		log_info("reclaimed message %s: idle for more than %d s", en->element[0]->str,
-			cfg.job_visibility_timeout);
+		        cfg.job_visibility_timeout);
 		if (handle(en, true) == 0)
 			rc = 1;
 	}
@@ -679,7 +678,7 @@ int worker_read_once(int block_ms)
 	snprintf(block, sizeof block, "%d", block_ms < 1 ? 1 : block_ms);
 	redisContext *c = redis_thread_conn(cfg.redis_url, &e);
 	const char *argv[] = {"XREADGROUP", "GROUP", Q_GROUP, wopt.id, "COUNT", "1", "BLOCK", block,
-		"STREAMS", Q_STREAM, ">"};
+	        "STREAMS", Q_STREAM, ">"};
 	redisReply *r = c ? redis_cmdv(c, a, &e, 11, argv) : NULL;
 	if (!r) {
 		if (recover_group(&e))
@@ -713,11 +712,11 @@ static int republish_rows(const PGresult *res, const char *why)
 	int n = 0;
 	for (int i = 0; i < PQntuples(res); i++) {
 		struct err e = {0};
-		int rc = q_republish(cfg.redis_url, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			&e);
+		int rc = q_republish(
+		        cfg.redis_url, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), &e);
 		if (rc < 0) {
 			log_warn("re-publish of job %s failed: %s %s", PQgetvalue(res, i, 1),
-				e.message, e.detail_log);
+			        e.message, e.detail_log);
 			break; /* Redis is down: next sweep */
 		}
 		n += rc;

@@ -27,10 +27,10 @@ struct worker_faults {
 };
 
 struct worker_options {
-	char id[128];          /* CONCORD_WORKER_ID, default <hostname>-<pid>: the consumer name */
-	int backoff_base_ms;   /* CONCORD_JOB_BACKOFF_BASE_MS: first retry delay (default 2000) */
-	int backoff_max_ms;    /* CONCORD_JOB_BACKOFF_MAX_MS: cap of the delay (default 600000) */
-	int sweep_ms;          /* CONCORD_WORKER_SWEEP_MS: maintenance period (default 1000) */
+	char id[128];        /* CONCORD_WORKER_ID, default <hostname>-<pid>: the consumer name */
+	int backoff_base_ms; /* CONCORD_JOB_BACKOFF_BASE_MS: first retry delay (default 2000) */
+	int backoff_max_ms;  /* CONCORD_JOB_BACKOFF_MAX_MS: cap of the delay (default 600000) */
+	int sweep_ms;        /* CONCORD_WORKER_SWEEP_MS: maintenance period (default 1000) */
 	struct worker_faults fault;
 };
 

@@ -61,7 +61,7 @@ static void assert_problem(struct th_resp *r, long status, const char *field)
 	ck_assert_msg(r->status == status, "want %ld got %ld: %s", status, r->status, r->body);
 	if (field) {
 		ck_assert_msg(th_str(r, "field") && strcmp(th_str(r, "field"), field) == 0,
-			"want field %s: %s", field, r->body);
+		        "want field %s: %s", field, r->body);
 	}
 }
 
@@ -69,8 +69,8 @@ static void assert_problem(struct th_resp *r, long status, const char *field)
 static char *new_risk(const struct th_operator *o, const char *ref)
 {
 	return sqlf("INSERT INTO risks (tenant_id, ref, type, title) VALUES ('%s', '%s', 'is',"
-		    " 'Risk %s') RETURNING id",
-		o->tenant_id, ref, ref);
+	            " 'Risk %s') RETURNING id",
+	        o->tenant_id, ref, ref);
 }
 
 /* POST /v1/controls; returns the new id (malloc'd). */
@@ -91,7 +91,7 @@ static bool array_has(const json_t *arr, const char *key, const char *value)
 	json_array_foreach(arr, i, x)
 	{
 		const char *v =
-			key ? json_string_value(json_object_get(x, key)) : json_string_value(x);
+		        key ? json_string_value(json_object_get(x, key)) : json_string_value(x);
 		if (v && strcmp(v, value) == 0)
 			return true;
 	}
@@ -124,12 +124,12 @@ START_TEST(catalog_lists_frameworks_with_version_and_counts)
 	ck_assert_ptr_nonnull(iso);
 	ck_assert_str_eq(json_string_value(json_object_get(iso, "catalog_version")), "2026.1");
 	ck_assert_int_eq(json_integer_value(json_object_get(
-				 json_object_get(iso, "counts"), "annex_a_control")),
-		93);
+	                         json_object_get(iso, "counts"), "annex_a_control")),
+	        93);
 	json_t *ai = find_by(items, "id", "iso42001-2023");
 	ck_assert_int_eq(json_integer_value(json_object_get(
-				 json_object_get(ai, "counts"), "annex_c_risk_source")),
-		7);
+	                         json_object_get(ai, "counts"), "annex_c_risk_source")),
+	        7);
 	th_free(&r);
 	th_req("GET", "/v1/catalog/frameworks/nope", op.token, NULL, NULL, &r);
 	assert_problem(&r, 404, NULL);
@@ -141,7 +141,7 @@ START_TEST(requirement_tree_nests_controls_under_themes)
 {
 	struct th_resp r;
 	th_req("GET", "/v1/catalog/frameworks/iso27001-2022/requirements", op.token, NULL, NULL,
-		&r);
+	        &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "count")), 138);
 	json_t *roots = json_object_get(r.json, "items");
@@ -155,11 +155,11 @@ START_TEST(requirement_tree_nests_controls_under_themes)
 	ck_assert(array_has(json_object_get(c92, "children"), "ref", "9.2.1"));
 	th_free(&r);
 	th_req("GET", "/v1/catalog/frameworks/iso27001-2022/requirements?version=1999.1", op.token,
-		NULL, NULL, &r);
+	        NULL, NULL, &r);
 	assert_problem(&r, 404, NULL);
 	th_free(&r);
 	th_req("GET", "/v1/catalog/frameworks/iso27001-2022/requirements?version=abc", op.token,
-		NULL, NULL, &r);
+	        NULL, NULL, &r);
 	assert_problem(&r, 400, "version");
 	th_free(&r);
 }
@@ -181,13 +181,13 @@ START_TEST(requirement_shows_relations_from_either_side)
 	th_free(&r);
 	/* "27001 4.1 superset 42001 4.1"? read backwards it swaps subset and superset */
 	char *rel_sql =
-		th_sql("SELECT relation || ' ' || to_ref FROM catalog_relations WHERE"
-		       " from_framework = 'iso27001-2022' AND to_framework = 'iso42001-2023'"
-		       " AND relation = 'subset' ORDER BY seq LIMIT 1");
+	        th_sql("SELECT relation || ' ' || to_ref FROM catalog_relations WHERE"
+	               " from_framework = 'iso27001-2022' AND to_framework = 'iso42001-2023'"
+	               " AND relation = 'subset' ORDER BY seq LIMIT 1");
 	char *from =
-		th_sql("SELECT from_ref FROM catalog_relations WHERE from_framework ="
-		       " 'iso27001-2022' AND to_framework = 'iso42001-2023' AND relation = 'subset'"
-		       " ORDER BY seq LIMIT 1");
+	        th_sql("SELECT from_ref FROM catalog_relations WHERE from_framework ="
+	               " 'iso27001-2022' AND to_framework = 'iso42001-2023' AND relation = 'subset'"
+	               " ORDER BY seq LIMIT 1");
 	char path[160];
 	snprintf(path, sizeof path, "/v1/catalog/requirements/iso42001-2023:%s", rel_sql + 7);
 	th_req("GET", path, op.token, NULL, NULL, &r);
@@ -219,9 +219,9 @@ START_TEST(overlay_is_private_and_shown_next_to_concord_guidance)
 	const char *path = "/v1/catalog/overlays/iso27001-2022:A.5.1";
 	struct th_resp r;
 	th_req("PUT", path, op.token,
-		"{\"text\":\"Licensed text of A.5.1\",\"licence\":\"ISO"
-		" licence 42\"}",
-		NULL, &r);
+	        "{\"text\":\"Licensed text of A.5.1\",\"licence\":\"ISO"
+	        " licence 42\"}",
+	        NULL, &r);
 	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "text_length")), 22);
 	ck_assert_ptr_null(json_object_get(r.json, "text"));
@@ -252,19 +252,19 @@ START_TEST(overlay_is_private_and_shown_next_to_concord_guidance)
 	th_free(&r);
 	/* the audit trail carries the hash and length, never the licensed text */
 	sql_is("0",
-		"SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND (after::text LIKE"
-		" '%%Licensed text%%' OR before::text LIKE '%%Licensed text%%')",
-		op.tenant_id);
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND (after::text LIKE"
+	        " '%%Licensed text%%' OR before::text LIKE '%%Licensed text%%')",
+	        op.tenant_id);
 	sql_is("2",
-		"SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action LIKE"
-		" 'catalog.overlay.%%'",
-		op.tenant_id);
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action LIKE"
+	        " 'catalog.overlay.%%'",
+	        op.tenant_id);
 	const char *v2[] = {"If-Match: \"2\"", NULL};
 	th_req("DELETE", path, op.token, NULL, v2, &r);
 	ck_assert_int_eq(r.status, 204);
 	th_free(&r);
 	th_req("PUT", "/v1/catalog/overlays/iso27001-2022:A.9.9", op.token, "{\"text\":\"x\"}",
-		NULL, &r);
+	        NULL, &r);
 	assert_problem(&r, 404, NULL);
 	th_free(&r);
 }
@@ -274,21 +274,21 @@ START_TEST(overlay_import_rejects_unknown_refs_and_writes_nothing)
 {
 	struct th_resp r;
 	th_req("POST", "/v1/catalog/overlays", op.token,
-		"{\"framework\":\"iso42001-2023\",\"items\":[{\"ref\":\"A.2.2\",\"text\":\"a\"},"
-		"{\"ref\":\"A.99\",\"text\":\"b\"}]}",
-		NULL, &r);
+	        "{\"framework\":\"iso42001-2023\",\"items\":[{\"ref\":\"A.2.2\",\"text\":\"a\"},"
+	        "{\"ref\":\"A.99\",\"text\":\"b\"}]}",
+	        NULL, &r);
 	assert_problem(&r, 400, "items[1].ref");
 	th_free(&r);
 	th_req("POST", "/v1/catalog/overlays", op.token,
-		"{\"framework\":\"iso42001-2023\",\"items\":[{\"ref\":\"A.2.2\",\"txt\":\"a\"}]}",
-		NULL, &r);
+	        "{\"framework\":\"iso42001-2023\",\"items\":[{\"ref\":\"A.2.2\",\"txt\":\"a\"}]}",
+	        NULL, &r);
 	assert_problem(&r, 400, "items[0].txt");
 	th_free(&r);
 	sql_is("0", "SELECT count(*) FROM catalog_overlays WHERE tenant_id = '%s'", op.tenant_id);
 	th_req("POST", "/v1/catalog/overlays", op.token,
-		"{\"framework\":\"iso42001-2023\",\"licence\":\"L\",\"items\":[{\"ref\":\"A.2.2\","
-		"\"text\":\"a\"},{\"ref\":\"C.2.5\",\"text\":\"b\"}]}",
-		NULL, &r);
+	        "{\"framework\":\"iso42001-2023\",\"licence\":\"L\",\"items\":[{\"ref\":\"A.2.2\","
+	        "\"text\":\"a\"},{\"ref\":\"C.2.5\",\"text\":\"b\"}]}",
+	        NULL, &r);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "created")), 2);
 	th_free(&r);
@@ -305,11 +305,11 @@ START_TEST(control_links_requirements_and_risks_with_etags_and_audit)
 	char *risk = new_risk(&op, "R-1");
 	char body[1024];
 	snprintf(body, sizeof body,
-		"{\"ref\":\"LOG-1\",\"title\":\"Central logging\",\"description\":\"SIEM\","
-		"\"status\":\"in_progress\",\"owner_id\":\"%s\",\"review_date\":\"2027-01-31\","
-		"\"requirements\":[\"iso27001-2022:A.8.15\",\"iso42001-2023:A.6.2.8\","
-		"\"eu-ai-act:Art. 12\"],\"risks\":[{\"risk_id\":\"%s\",\"relation\":\"planned\"}]}",
-		op.user_id, risk);
+	        "{\"ref\":\"LOG-1\",\"title\":\"Central logging\",\"description\":\"SIEM\","
+	        "\"status\":\"in_progress\",\"owner_id\":\"%s\",\"review_date\":\"2027-01-31\","
+	        "\"requirements\":[\"iso27001-2022:A.8.15\",\"iso42001-2023:A.6.2.8\","
+	        "\"eu-ai-act:Art. 12\"],\"risks\":[{\"risk_id\":\"%s\",\"relation\":\"planned\"}]}",
+	        op.user_id, risk);
 	char *id = create_control(body);
 	char path[128];
 	snprintf(path, sizeof path, "/v1/controls/%s", id);
@@ -328,16 +328,16 @@ START_TEST(control_links_requirements_and_risks_with_etags_and_audit)
 	th_free(&r);
 	/* the tenant is now pinned to the catalog version it linked against */
 	sql_is("2026.1",
-		"SELECT catalog_version FROM tenant_frameworks WHERE tenant_id = '%s' AND"
-		" framework_id = 'eu-ai-act'",
-		op.tenant_id);
+	        "SELECT catalog_version FROM tenant_frameworks WHERE tenant_id = '%s' AND"
+	        " framework_id = 'eu-ai-act'",
+	        op.tenant_id);
 	/* replace the requirement set; keep the risk link */
 	th_req("PATCH", path, op.token, "{\"requirements\":[\"iso27001-2022:A.8.15\"]}", NULL, &r);
 	assert_problem(&r, 428, "If-Match");
 	th_free(&r);
 	const char *m1[] = {"If-Match: \"1\"", NULL};
 	th_req("PATCH", path, op.token,
-		"{\"status\":\"implemented\",\"requirements\":[\"iso27001-2022:A.8.15\"]}", m1, &r);
+	        "{\"status\":\"implemented\",\"requirements\":[\"iso27001-2022:A.8.15\"]}", m1, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
 	ck_assert_int_eq(json_array_size(json_object_get(r.json, "requirements")), 1);
@@ -347,13 +347,13 @@ START_TEST(control_links_requirements_and_risks_with_etags_and_audit)
 	assert_problem(&r, 412, "If-Match");
 	th_free(&r);
 	sql_is("1",
-		"SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action ="
-		" 'control.update' AND entity_id = '%s' AND jsonb_array_length(before->"
-		"'requirements') = 3 AND jsonb_array_length(after->'requirements') = 1",
-		op.tenant_id, id);
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action ="
+	        " 'control.update' AND entity_id = '%s' AND jsonb_array_length(before->"
+	        "'requirements') = 3 AND jsonb_array_length(after->'requirements') = 1",
+	        op.tenant_id, id);
 	/* list filters */
 	th_req("GET", "/v1/controls?requirement=iso27001-2022:A.8.15&status=implemented", op.token,
-		NULL, NULL, &r);
+	        NULL, NULL, &r);
 	ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
 	th_free(&r);
 	th_req("GET", "/v1/controls?framework=eu-ai-act", op.token, NULL, NULL, &r);
@@ -382,30 +382,30 @@ START_TEST(bad_links_are_4xx_naming_the_field_and_write_nothing)
 		const char *body;
 		const char *field;
 	} cases[] = {
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"iso27001-2022:A.5.1\","
-		 "\"iso27001-2022:A.8.99\"]}",
-			"requirements[1]"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"A.8.15\"]}",
-			"requirements[0]"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"nist-csf:ID.AM-1\"]}",
-			"requirements[0]"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"iso27001-2022:A.5.1\","
-		 "\"iso27001-2022:A.5.1\"]}",
-			"requirements[1]"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[7]}", "requirements[0]"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"risks\":[{\"risk_id\":\"00000000-0000-4000-"
-		 "8000-"
-		 "000000000000\",\"relation\":\"planned\"}]}",
-			"risks[0].risk_id"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"risks\":[{\"risk_id\":\"00000000-0000-4000-"
-		 "8000-"
-		 "000000000000\",\"relation\":\"maybe\"}]}",
-			"risks[0].relation"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"owner_id\":\"00000000-0000-4000-8000-"
-		 "000000000000\"}",
-			"owner_id"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"status\":\"done\"}", "status"},
-		{"{\"ref\":\"C1\",\"title\":\"t\",\"colour\":\"red\"}", "colour"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"iso27001-2022:A.5.1\","
+	         "\"iso27001-2022:A.8.99\"]}",
+	                "requirements[1]"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"A.8.15\"]}",
+	                "requirements[0]"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"nist-csf:ID.AM-1\"]}",
+	                "requirements[0]"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[\"iso27001-2022:A.5.1\","
+	         "\"iso27001-2022:A.5.1\"]}",
+	                "requirements[1]"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"requirements\":[7]}", "requirements[0]"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"risks\":[{\"risk_id\":\"00000000-0000-4000-"
+	         "8000-"
+	         "000000000000\",\"relation\":\"planned\"}]}",
+	                "risks[0].risk_id"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"risks\":[{\"risk_id\":\"00000000-0000-4000-"
+	         "8000-"
+	         "000000000000\",\"relation\":\"maybe\"}]}",
+	                "risks[0].relation"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"owner_id\":\"00000000-0000-4000-8000-"
+	         "000000000000\"}",
+	                "owner_id"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"status\":\"done\"}", "status"},
+	        {"{\"ref\":\"C1\",\"title\":\"t\",\"colour\":\"red\"}", "colour"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		th_req("POST", "/v1/controls", op.token, cases[i].body, NULL, &r);
@@ -415,32 +415,32 @@ START_TEST(bad_links_are_4xx_naming_the_field_and_write_nothing)
 	/* another tenant's risk and another consultancy's user */
 	char body[512];
 	snprintf(body, sizeof body,
-		"{\"ref\":\"C1\",\"title\":\"t\",\"risks\":[{\"risk_id\":\"%s\",\"relation\":"
-		"\"existing\"}]}",
-		foreign_risk);
+	        "{\"ref\":\"C1\",\"title\":\"t\",\"risks\":[{\"risk_id\":\"%s\",\"relation\":"
+	        "\"existing\"}]}",
+	        foreign_risk);
 	th_req("POST", "/v1/controls", op.token, body, NULL, &r);
 	assert_problem(&r, 400, "risks[0].risk_id");
 	th_free(&r);
 	snprintf(body, sizeof body, "{\"ref\":\"C1\",\"title\":\"t\",\"owner_id\":\"%s\"}",
-		other.user_id);
+	        other.user_id);
 	th_req("POST", "/v1/controls", op.token, body, NULL, &r);
 	assert_problem(&r, 400, "owner_id");
 	th_free(&r);
 	sql_is("0", "SELECT count(*) FROM controls WHERE tenant_id = '%s'", op.tenant_id);
 	/* an update with a bad link changes nothing either */
 	char *id = create_control("{\"ref\":\"C2\",\"title\":\"t\",\"requirements\":"
-				  "[\"iso27001-2022:A.5.1\"]}");
+	                          "[\"iso27001-2022:A.5.1\"]}");
 	char path[128];
 	snprintf(path, sizeof path, "/v1/controls/%s", id);
 	const char *m1[] = {"If-Match: \"1\"", NULL};
 	th_req("PATCH", path, op.token,
-		"{\"title\":\"changed\",\"requirements\":[\"iso27001-2022:A.0\"]}", m1, &r);
+	        "{\"title\":\"changed\",\"requirements\":[\"iso27001-2022:A.0\"]}", m1, &r);
 	assert_problem(&r, 400, "requirements[0]");
 	th_free(&r);
 	sql_is("true|1|1",
-		"SELECT (title = 't')::text || '|' || version || '|' || (SELECT count(*) FROM"
-		" control_requirements WHERE control_id = c.id) FROM controls c WHERE id = '%s'",
-		id);
+	        "SELECT (title = 't')::text || '|' || version || '|' || (SELECT count(*) FROM"
+	        " control_requirements WHERE control_id = c.id) FROM controls c WHERE id = '%s'",
+	        id);
 	/* a control of another consultancy is invisible */
 	th_req("GET", path, other.token, NULL, NULL, &r);
 	assert_problem(&r, 404, NULL);
@@ -492,7 +492,7 @@ START_TEST(starter_set_shares_logging_across_frameworks_and_reruns_without_dupli
 	ck_assert(array_has(reqs, NULL, "eu-ai-act:Art. 12"));
 	/* the control explains what it serves, and each link says why */
 	ck_assert_ptr_nonnull(
-		strstr(json_string_value(json_object_get(c, "description")), "Logging"));
+	        strstr(json_string_value(json_object_get(c, "description")), "Logging"));
 	char path[128];
 	snprintf(path, sizeof path, "/v1/controls/%s", json_string_value(json_object_get(c, "id")));
 	struct th_resp r;
@@ -502,20 +502,20 @@ START_TEST(starter_set_shares_logging_across_frameworks_and_reruns_without_dupli
 	th_free(&r);
 	json_decref(log);
 	char *n1 = sqlf("SELECT count(*) || '/' || (SELECT count(*) FROM control_requirements WHERE"
-			" tenant_id = '%s') FROM controls WHERE tenant_id = '%s'",
-		op.tenant_id, op.tenant_id);
+	                " tenant_id = '%s') FROM controls WHERE tenant_id = '%s'",
+	        op.tenant_id, op.tenant_id);
 	json_t *s2 = starter("\"eu-ai-act\",\"iso42001-2023\",\"iso27001-2022\"");
 	ck_assert_int_eq(json_array_size(json_object_get(s2, "created")), 0);
 	ck_assert_int_eq(json_integer_value(json_object_get(s2, "links_added")), 0);
 	ck_assert_int_eq(json_integer_value(json_object_get(s2, "unchanged")), created);
 	sql_is(n1,
-		"SELECT count(*) || '/' || (SELECT count(*) FROM control_requirements WHERE"
-		" tenant_id = '%s') FROM controls WHERE tenant_id = '%s'",
-		op.tenant_id, op.tenant_id);
+	        "SELECT count(*) || '/' || (SELECT count(*) FROM control_requirements WHERE"
+	        " tenant_id = '%s') FROM controls WHERE tenant_id = '%s'",
+	        op.tenant_id, op.tenant_id);
 	sql_is("1",
-		"SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action ="
-		" 'control.starter'",
-		op.tenant_id);
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action ="
+	        " 'control.starter'",
+	        op.tenant_id);
 	free(n1);
 	json_decref(s1);
 	json_decref(s2);
@@ -534,7 +534,7 @@ START_TEST(starter_set_grows_the_existing_control_when_a_framework_is_added)
 	json_t *log = serving("iso42001-2023:A.6.2.8");
 	ck_assert_int_eq(json_array_size(log), 1);
 	ck_assert(array_has(json_object_get(json_array_get(log, 0), "requirements"), NULL,
-		"iso27001-2022:A.8.15"));
+	        "iso27001-2022:A.8.15"));
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(log, 0), "version")), 2);
 	json_decref(log);
 	log = serving("iso27001-2022:A.8.15");
@@ -554,13 +554,13 @@ END_TEST
 START_TEST(coverage_per_framework_and_requirement_is_computed_from_control_status)
 {
 	free(create_control("{\"ref\":\"P1\",\"title\":\"Policy\",\"status\":\"implemented\","
-			    "\"requirements\":[\"iso27001-2022:A.5.1\",\"iso42001-2023:A.2.2\"]}"));
+	                    "\"requirements\":[\"iso27001-2022:A.5.1\",\"iso42001-2023:A.2.2\"]}"));
 	free(create_control("{\"ref\":\"P2\",\"title\":\"Policy review\",\"status\":\"planned\","
-			    "\"requirements\":[\"iso27001-2022:A.5.1\"]}"));
+	                    "\"requirements\":[\"iso27001-2022:A.5.1\"]}"));
 	free(create_control("{\"ref\":\"R1\",\"title\":\"Roles\",\"status\":\"not_applicable\","
-			    "\"requirements\":[\"iso27001-2022:A.5.2\"]}"));
+	                    "\"requirements\":[\"iso27001-2022:A.5.2\"]}"));
 	free(create_control("{\"ref\":\"L1\",\"title\":\"Logging\",\"status\":\"implemented\","
-			    "\"requirements\":[\"iso27001-2022:A.8.15\"]}"));
+	                    "\"requirements\":[\"iso27001-2022:A.8.15\"]}"));
 	struct th_resp r;
 	th_req("GET", "/v1/coverage", op.token, NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
@@ -576,7 +576,7 @@ START_TEST(coverage_per_framework_and_requirement_is_computed_from_control_statu
 	ck_assert_int_eq(json_integer_value(json_object_get(ai, "implemented")), 1);
 	th_free(&r);
 	th_req("GET", "/v1/coverage/iso27001-2022?status=partially_implemented", op.token, NULL,
-		NULL, &r);
+	        NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	json_t *items = json_object_get(r.json, "items");
 	ck_assert_int_eq(json_array_size(items), 1);
@@ -627,7 +627,7 @@ START_TEST(roles_without_write_permission_cannot_change_the_library)
 	ck_assert_int_eq(r.status, 200);
 	th_free(&r);
 	th_req("PUT", "/v1/catalog/overlays/iso27001-2022:A.5.1", security, "{\"text\":\"x\"}",
-		NULL, &r);
+	        NULL, &r);
 	assert_problem(&r, 403, NULL);
 	th_free(&r);
 	th_req("POST", "/v1/controls", security, "{\"ref\":\"S1\",\"title\":\"t\"}", NULL, &r);
@@ -656,10 +656,10 @@ static int api_cmd(const char *root, const char *db, const char *args)
 	char *app = with_db(getenv("DATABASE_URL"), db);
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd,
-		"CONCORD_ROOT='%s' DATABASE_OWNER_URL='%s' DATABASE_URL='%s' '%s/concord-api' %s"
-		" >>'%s/catalog-versions.log' 2>&1",
-		root, owner, app, getenv("CONCORD_TEST_BIN"), args,
-		getenv("CONCORD_TEST_LOGDIR") ? getenv("CONCORD_TEST_LOGDIR") : "/tmp");
+	        "CONCORD_ROOT='%s' DATABASE_OWNER_URL='%s' DATABASE_URL='%s' '%s/concord-api' %s"
+	        " >>'%s/catalog-versions.log' 2>&1",
+	        root, owner, app, getenv("CONCORD_TEST_BIN"), args,
+	        getenv("CONCORD_TEST_LOGDIR") ? getenv("CONCORD_TEST_LOGDIR") : "/tmp");
 	free(owner);
 	free(app);
 	return th_sh(cmd);
@@ -699,78 +699,78 @@ START_TEST(a_new_catalog_version_loads_beside_the_old_one_and_pinned_tenants_kee
 	snprintf(cmd, sizeof cmd, "CREATE DATABASE %s OWNER concord_owner", db);
 	free(th_sql(cmd));
 	snprintf(cmd, sizeof cmd,
-		"ln -s '%s/migrations' '%s/migrations' && cp -r '%s/catalog' '%s/'",
-		getenv("CONCORD_ROOT"), root, getenv("CONCORD_ROOT"), root);
+	        "ln -s '%s/migrations' '%s/migrations' && cp -r '%s/catalog' '%s/'",
+	        getenv("CONCORD_ROOT"), root, getenv("CONCORD_ROOT"), root);
 	ck_assert_int_eq(th_sh(cmd), 0);
 	ck_assert_int_eq(api_cmd(root, db, "migrate"), 0);
 	ck_assert_int_eq(api_cmd(root, db, "catalog load"), 0); /* idempotent */
 	sql_in_is(db, "6", "SELECT count(*) FROM catalog_files");
 	/* a tenant links a control to A.8.15 and is pinned to 2026.1 */
 	char *t = sql_in(db, "INSERT INTO tenants (kind, slug, name) VALUES ('operator', 'pinned',"
-			     " 'Pinned') RETURNING id");
+	                     " 'Pinned') RETURNING id");
 	snprintf(cmd, sizeof cmd,
-		"WITH s AS (SELECT set_config('app.tenant_id', '%s', false)),"
-		" c AS (INSERT INTO controls (tenant_id, ref, title) SELECT '%s', 'LOG', 'Logging'"
-		" FROM s RETURNING id)"
-		" INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref)"
-		" SELECT '%s', id, 'iso27001-2022', 'A.8.15' FROM c",
-		t, t, t);
+	        "WITH s AS (SELECT set_config('app.tenant_id', '%s', false)),"
+	        " c AS (INSERT INTO controls (tenant_id, ref, title) SELECT '%s', 'LOG', 'Logging'"
+	        " FROM s RETURNING id)"
+	        " INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref)"
+	        " SELECT '%s', id, 'iso27001-2022', 'A.8.15' FROM c",
+	        t, t, t);
 	free(sql_in(db, cmd));
 	snprintf(cmd, sizeof cmd,
-		"SELECT catalog_version FROM tenant_frameworks WHERE tenant_id = '%s'", t);
+	        "SELECT catalog_version FROM tenant_frameworks WHERE tenant_id = '%s'", t);
 	sql_in_is(db, "2026.1", cmd);
 
 	/* catalog 2026.2: freeze 2026.1, raise the version everywhere, change one guidance */
 	snprintf(cmd, sizeof cmd,
-		"cd '%s/catalog' && for d in iso27001-2022 iso42001-2023 eu-ai-act crosswalk; do"
-		" mkdir \"$d/v2026.1\" && cp \"$d\"/*.tsv \"$d/v2026.1/\"; done &&"
-		" sed -i 's/^# catalog_version: 2026.1$/# catalog_version: 2026.2/' frameworks.tsv "
-		"*/*.tsv &&"
-		" sed -i 's/^\\(A\\.8\\.15\\tannex_a_control\\tA\\.8\\tLogging\\t\\)/\\1Revised. /'"
-		" iso27001-2022/requirements.tsv",
-		root);
+	        "cd '%s/catalog' && for d in iso27001-2022 iso42001-2023 eu-ai-act crosswalk; do"
+	        " mkdir \"$d/v2026.1\" && cp \"$d\"/*.tsv \"$d/v2026.1/\"; done &&"
+	        " sed -i 's/^# catalog_version: 2026.1$/# catalog_version: 2026.2/' frameworks.tsv "
+	        "*/*.tsv &&"
+	        " sed -i 's/^\\(A\\.8\\.15\\tannex_a_control\\tA\\.8\\tLogging\\t\\)/\\1Revised. /'"
+	        " iso27001-2022/requirements.tsv",
+	        root);
 	ck_assert_int_eq(th_sh(cmd), 0);
 	ck_assert_int_eq(api_cmd(root, db, "catalog load"), 0);
 	sql_in_is(db, "2026.2",
-		"SELECT catalog_version FROM catalog_frameworks WHERE id = 'iso27001-2022'");
+	        "SELECT catalog_version FROM catalog_frameworks WHERE id = 'iso27001-2022'");
 	sql_in_is(db, "2",
-		"SELECT count(*) FROM catalog_requirements WHERE framework_id ="
-		" 'iso27001-2022' AND ref = 'A.8.15'");
+	        "SELECT count(*) FROM catalog_requirements WHERE framework_id ="
+	        " 'iso27001-2022' AND ref = 'A.8.15'");
 	sql_in_is(db, "t",
-		"SELECT guidance LIKE 'Revised. %' FROM catalog_requirements WHERE"
-		" framework_id = 'iso27001-2022' AND ref = 'A.8.15' AND catalog_version = "
-		"'2026.2'");
+	        "SELECT guidance LIKE 'Revised. %' FROM catalog_requirements WHERE"
+	        " framework_id = 'iso27001-2022' AND ref = 'A.8.15' AND catalog_version = "
+	        "'2026.2'");
 	sql_in_is(db, "444", "SELECT count(*) FROM catalog_relations"); /* 222 per version */
 	/* the pinned tenant still reads 2026.1; a new tenant starts on 2026.2 */
 	snprintf(cmd, sizeof cmd,
-		"SELECT catalog_version_for('iso27001-2022') FROM (SELECT "
-		"set_config('app.tenant_id',"
-		" '%s', false)) s",
-		t);
+	        "SELECT catalog_version_for('iso27001-2022') FROM (SELECT "
+	        "set_config('app.tenant_id',"
+	        " '%s', false)) s",
+	        t);
 	sql_in_is(db, "2026.1", cmd);
 	sql_in_is(db, "2026.2",
-		"SELECT catalog_version_for('iso27001-2022') FROM (SELECT "
-		"set_config('app.tenant_id',"
-		" gen_random_uuid()::text, false)) s");
+	        "SELECT catalog_version_for('iso27001-2022') FROM (SELECT "
+	        "set_config('app.tenant_id',"
+	        " gen_random_uuid()::text, false)) s");
 	/* a link to the other version is refused for the pinned tenant */
 	snprintf(cmd, sizeof cmd,
-		"INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref,"
-		" catalog_version) SELECT tenant_id, id, 'iso27001-2022', 'A.8.16', '2026.2' FROM"
-		" controls WHERE tenant_id = '%s'",
-		t);
+	        "INSERT INTO control_requirements (tenant_id, control_id, framework_id, ref,"
+	        " catalog_version) SELECT tenant_id, id, 'iso27001-2022', 'A.8.16', '2026.2' FROM"
+	        " controls WHERE tenant_id = '%s'",
+	        t);
 	ck_assert_ptr_null(sql_in(db, cmd));
 	/* re-running changes nothing; a changed file claiming a loaded version is refused */
 	ck_assert_int_eq(api_cmd(root, db, "catalog load"), 0);
 	sql_in_is(db, "12", "SELECT count(*) FROM catalog_files");
 	snprintf(cmd, sizeof cmd,
-		"sed -i 's/Logging\\t/Logging!\\t/' '%s/catalog/iso27001-2022/v2026.1/"
-		"requirements.tsv'",
-		root);
+	        "sed -i 's/Logging\\t/Logging!\\t/' '%s/catalog/iso27001-2022/v2026.1/"
+	        "requirements.tsv'",
+	        root);
 	ck_assert_int_eq(th_sh(cmd), 0);
 	ck_assert_int_ne(api_cmd(root, db, "catalog load"), 0);
 	sql_in_is(db, "2",
-		"SELECT count(*) FROM catalog_requirements WHERE framework_id ="
-		" 'iso27001-2022' AND ref = 'A.8.15'");
+	        "SELECT count(*) FROM catalog_requirements WHERE framework_id ="
+	        " 'iso27001-2022' AND ref = 'A.8.15'");
 	free(t);
 	snprintf(cmd, sizeof cmd, "DROP DATABASE %s WITH (FORCE)", db);
 	free(th_sql(cmd));
@@ -793,12 +793,12 @@ static Suite *controls_suite(void)
 	tcase_add_test(tc, control_links_requirements_and_risks_with_etags_and_audit);
 	tcase_add_test(tc, bad_links_are_4xx_naming_the_field_and_write_nothing);
 	tcase_add_test(
-		tc, starter_set_shares_logging_across_frameworks_and_reruns_without_duplicates);
+	        tc, starter_set_shares_logging_across_frameworks_and_reruns_without_duplicates);
 	tcase_add_test(tc, starter_set_grows_the_existing_control_when_a_framework_is_added);
 	tcase_add_test(tc, coverage_per_framework_and_requirement_is_computed_from_control_status);
 	tcase_add_test(tc, roles_without_write_permission_cannot_change_the_library);
 	tcase_add_test(
-		tc, a_new_catalog_version_loads_beside_the_old_one_and_pinned_tenants_keep_theirs);
+	        tc, a_new_catalog_version_loads_beside_the_old_one_and_pinned_tenants_keep_theirs);
 	suite_add_tcase(s, tc);
 	return s;
 }

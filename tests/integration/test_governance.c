@@ -30,7 +30,7 @@ static void teardown(void)
 }
 
 static long call(const char *method, const char *path, const char *body, const char *if_match,
-	struct th_resp *r)
+        struct th_resp *r)
 {
 	char im[64];
 	const char *h[3] = {tenant_hdr, NULL, NULL};
@@ -47,12 +47,12 @@ static void assert_problem(struct th_resp *r, long status, const char *field)
 	ck_assert_msg(r->status == status, "want %ld got %ld: %s", status, r->status, r->body);
 	if (field)
 		ck_assert_msg(th_str(r, "field") && strcmp(th_str(r, "field"), field) == 0,
-			"want field %s: %s", field, r->body);
+		        "want field %s: %s", field, r->body);
 }
 
 /* Expect a refusal with status and field for method path body. */
 static void refused(const char *method, const char *path, const char *body, const char *if_match,
-	long status, const char *field)
+        long status, const char *field)
 {
 	struct th_resp r;
 	call(method, path, body, if_match, &r);
@@ -61,13 +61,13 @@ static void refused(const char *method, const char *path, const char *body, cons
 }
 
 /* Expect status want; return the JSON body (new reference). */
-static json_t *ok(const char *method, const char *path, const char *body, const char *if_match,
-	long want)
+static json_t *ok(
+        const char *method, const char *path, const char *body, const char *if_match, long want)
 {
 	struct th_resp r;
 	call(method, path, body, if_match, &r);
 	ck_assert_msg(r.status == want, "%s %s: want %ld got %ld: %s", method, path, want, r.status,
-		r.body);
+	        r.body);
 	json_t *j = json_incref(r.json);
 	th_free(&r);
 	return j;
@@ -87,7 +87,7 @@ static char *sqlf(const char *fmt, ...)
 static long count_of(const char *table, const char *where)
 {
 	char *n =
-		sqlf("SELECT count(*) FROM %s WHERE tenant_id = '%s' AND %s", table, client, where);
+	        sqlf("SELECT count(*) FROM %s WHERE tenant_id = '%s' AND %s", table, client, where);
 	long v = atol(n);
 	free(n);
 	return v;
@@ -107,9 +107,8 @@ static json_t *plan_item(json_t *plan, const char *ref)
 	json_array_foreach(json_object_get(plan, "phases"), i, p)
 	{
 		for (int l = 0; l < 3; l++)
-			json_array_foreach(json_object_get(p, lists[l]), k, it)
-				if (strcmp(str(it, "ref"), ref) == 0)
-					return it;
+			json_array_foreach(json_object_get(p, lists[l]), k,
+			        it) if (strcmp(str(it, "ref"), ref) == 0) return it;
 	}
 	ck_abort_msg("no plan item %s", ref);
 	return NULL;
@@ -143,23 +142,23 @@ END_TEST
 START_TEST(a_derived_deliverable_follows_the_data_and_cannot_be_set_done_by_hand)
 {
 	refused("PATCH", "/v1/engagement/items/P1.D2", "{\"status\": \"done\"}", "1", 422,
-		"status");
+	        "status");
 	refused("PATCH", "/v1/engagement/items/P1.D6", "{\"status\": \"done\"}", NULL, 428,
-		"If-Match");
+	        "If-Match");
 	refused("PATCH", "/v1/engagement/items/P1.D6", "{\"status\": \"finished\"}", "1", 400,
-		"status");
+	        "status");
 	refused("PATCH", "/v1/engagement/items/P1.D6",
-		"{\"status\": \"in_progress\", \"completed_on\": \"2026-01-01\"}", "1", 400,
-		"completed_on");
+	        "{\"status\": \"in_progress\", \"completed_on\": \"2026-01-01\"}", "1", 400,
+	        "completed_on");
 	refused("PATCH", "/v1/engagement/items/P1.D6",
-		"{\"owner_id\": \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"}", "1", 400, "owner_id");
+	        "{\"owner_id\": \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"}", "1", 400, "owner_id");
 	refused("PATCH", "/v1/engagement/items/P9.D1", "{\"status\": \"done\"}", "1", 404, NULL);
 	refused("PATCH", "/v1/engagement/items/P1", "{\"status\": \"done\"}", "1", 404, NULL);
 	ck_assert_int_eq(count_of("engagement_items", "true"), 0);
 	/* a manual deliverable is set by hand, with optimistic concurrency */
 	struct th_resp r;
 	call("PATCH", "/v1/engagement/items/P1.D6",
-		"{\"status\": \"done\", \"note\": \"both signed\"}", "1", &r);
+	        "{\"status\": \"done\", \"note\": \"both signed\"}", "1", &r);
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	ck_assert_str_eq(th_str(&r, "status"), "done");
 	char *today = th_sql("SELECT current_date::text");
@@ -174,7 +173,7 @@ START_TEST(a_derived_deliverable_follows_the_data_and_cannot_be_set_done_by_hand
 	/* approving both scopes makes P1.D2 done, from the data */
 	json_decref(ok("PUT", "/v1/scopes/isms", "{\"entities\": [\"Acme SAS\"]}", NULL, 201));
 	json_decref(ok("PUT", "/v1/scopes/aims",
-		"{\"entities\": [\"Acme SAS\"], \"ai_roles\": [\"deployer\"]}", NULL, 201));
+	        "{\"entities\": [\"Acme SAS\"], \"ai_roles\": [\"deployer\"]}", NULL, 201));
 	json_decref(ok("POST", "/v1/scopes/isms/approve", NULL, NULL, 201));
 	json_t *plan = ok("GET", "/v1/engagement", NULL, NULL, 200);
 	ck_assert_str_eq(str(plan_item(plan, "P1.D2"), "status"), "not_started");
@@ -183,13 +182,13 @@ START_TEST(a_derived_deliverable_follows_the_data_and_cannot_be_set_done_by_hand
 	plan = ok("GET", "/v1/engagement", NULL, NULL, 200);
 	json_t *d2 = plan_item(plan, "P1.D2");
 	ck_assert_str_eq(str(d2, "status"), "done");
-	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(d2, "conditions"), 1),
-		"met")));
-	ck_assert_str_eq(str(json_array_get(json_object_get(plan, "phases"), 0), "status"),
-		"in_progress");
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(plan, "deliverables"),
-				 "derived_done")),
-		1);
+	ck_assert(json_is_true(
+	        json_object_get(json_array_get(json_object_get(d2, "conditions"), 1), "met")));
+	ck_assert_str_eq(
+	        str(json_array_get(json_object_get(plan, "phases"), 0), "status"), "in_progress");
+	ck_assert_int_eq(json_integer_value(json_object_get(
+	                         json_object_get(plan, "deliverables"), "derived_done")),
+	        1);
 	json_decref(plan);
 }
 END_TEST
@@ -198,46 +197,46 @@ START_TEST(charter_needs_a_sponsor_objectives_and_a_dated_milestone)
 {
 	char body[1024];
 	refused("PUT", "/v1/engagement/charter",
-		"{\"title\": \"IMS\", \"objectives\": [\"certify\"], \"scope_summary\": \"all\"}",
-		NULL, 400, "sponsor_id");
+	        "{\"title\": \"IMS\", \"objectives\": [\"certify\"], \"scope_summary\": \"all\"}",
+	        NULL, 400, "sponsor_id");
 	snprintf(body, sizeof body,
-		"{\"title\": \"IMS\", \"sponsor_id\": \"%s\", \"objectives\": [],"
-		" \"scope_summary\": \"s\"}",
-		op.user_id);
+	        "{\"title\": \"IMS\", \"sponsor_id\": \"%s\", \"objectives\": [],"
+	        " \"scope_summary\": \"s\"}",
+	        op.user_id);
 	refused("PUT", "/v1/engagement/charter", body, NULL, 400, "objectives");
 	snprintf(body, sizeof body,
-		"{\"title\": \"IMS\", \"sponsor_id\": \"%s\", \"objectives\": [\"a\", \"\"],"
-		" \"scope_summary\": \"s\"}",
-		op.user_id);
+	        "{\"title\": \"IMS\", \"sponsor_id\": \"%s\", \"objectives\": [\"a\", \"\"],"
+	        " \"scope_summary\": \"s\"}",
+	        op.user_id);
 	refused("PUT", "/v1/engagement/charter", body, NULL, 400, "objectives[1]");
 	refused("PUT", "/v1/engagement/charter",
-		"{\"title\": \"IMS\", \"sponsor_id\": \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\","
-		" \"objectives\": [\"a\"], \"scope_summary\": \"s\"}",
-		NULL, 400, "sponsor_id");
+	        "{\"title\": \"IMS\", \"sponsor_id\": \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\","
+	        " \"objectives\": [\"a\"], \"scope_summary\": \"s\"}",
+	        NULL, 400, "sponsor_id");
 	snprintf(body, sizeof body,
-		"{\"title\": \"IMS\", \"sponsor_id\": \"%s\", \"objectives\": [\"a\"],"
-		" \"scope_summary\": \"s\", \"start_date\": \"2026-05-01\", \"target_date\":"
-		" \"2026-04-01\"}",
-		op.user_id);
+	        "{\"title\": \"IMS\", \"sponsor_id\": \"%s\", \"objectives\": [\"a\"],"
+	        " \"scope_summary\": \"s\", \"start_date\": \"2026-05-01\", \"target_date\":"
+	        " \"2026-04-01\"}",
+	        op.user_id);
 	refused("PUT", "/v1/engagement/charter", body, NULL, 400, "target_date");
 	refused("GET", "/v1/engagement/charter", NULL, NULL, 404, NULL);
 	ck_assert_int_eq(count_of("project_charters", "true"), 0);
 	snprintf(body, sizeof body,
-		"{\"title\": \"Integrated ISMS + AIMS\", \"sponsor_id\": \"%s\","
-		" \"objectives\": [\"ISO/IEC 27001 certification\", \"ISO/IEC 42001"
-		" certification\"],"
-		" \"scope_summary\": \"SaaS platform and its AI features\","
-		" \"start_date\": \"2026-01-05\", \"target_date\": \"2026-04-30\"}",
-		op.user_id);
+	        "{\"title\": \"Integrated ISMS + AIMS\", \"sponsor_id\": \"%s\","
+	        " \"objectives\": [\"ISO/IEC 27001 certification\", \"ISO/IEC 42001"
+	        " certification\"],"
+	        " \"scope_summary\": \"SaaS platform and its AI features\","
+	        " \"start_date\": \"2026-01-05\", \"target_date\": \"2026-04-30\"}",
+	        op.user_id);
 	json_t *c = ok("PUT", "/v1/engagement/charter", body, NULL, 201);
 	ck_assert_str_eq(str(c, "sponsor_name"), "Administrator");
 	ck_assert_str_eq(str(json_object_get(c, "approval"), "status"), "draft");
 	json_decref(c);
 	refused("POST", "/v1/engagement/charter/approve", NULL, NULL, 422, "milestones");
-	json_decref(ok("PATCH", "/v1/engagement/items/P1.M2", "{\"due_date\": \"2026-02-27\"}", "1",
-		200));
+	json_decref(ok(
+	        "PATCH", "/v1/engagement/items/P1.M2", "{\"due_date\": \"2026-02-27\"}", "1", 200));
 	json_t *b = ok("POST", "/v1/engagement/charter/approve",
-		"{\"note\": \"steering committee\"}", NULL, 201);
+	        "{\"note\": \"steering committee\"}", NULL, 201);
 	ck_assert_int_eq(json_integer_value(json_object_get(b, "number")), 1);
 	json_decref(b);
 	c = ok("GET", "/v1/engagement/charter", NULL, NULL, 200);
@@ -247,7 +246,7 @@ START_TEST(charter_needs_a_sponsor_objectives_and_a_dated_milestone)
 	refused("PUT", "/v1/engagement/charter", body, NULL, 428, "If-Match");
 	json_t *v1 = json_loads(body, 0, NULL);
 	json_object_set_new(
-		v1, "scope_summary", json_string("SaaS platform, AI features, support"));
+	        v1, "scope_summary", json_string("SaaS platform, AI features, support"));
 	char *changed = json_dumps(v1, 0);
 	json_decref(v1);
 	json_decref(ok("PUT", "/v1/engagement/charter", changed, "1", 200));
@@ -263,42 +262,42 @@ END_TEST
 START_TEST(context_register_names_fields_and_approves_issues_and_parties)
 {
 	refused("POST", "/v1/context/issues", "{\"title\": \"Market pressure\"}", NULL, 400,
-		"kind");
+	        "kind");
 	refused("POST", "/v1/context/issues", "{\"kind\": \"internl\", \"title\": \"x\"}", NULL,
-		400, "kind");
+	        400, "kind");
 	refused("POST", "/v1/context/parties",
-		"{\"name\": \"Customers\", \"category\": \"customer\", \"requirements\":"
-		" [{\"source\":"
-		" \"contract\"}]}",
-		NULL, 400, "requirements[0].requirement");
+	        "{\"name\": \"Customers\", \"category\": \"customer\", \"requirements\":"
+	        " [{\"source\":"
+	        " \"contract\"}]}",
+	        NULL, 400, "requirements[0].requirement");
 	refused("POST", "/v1/context/parties", "{\"name\": \"Gov\", \"category\": \"government\"}",
-		NULL, 400, "category");
+	        NULL, 400, "category");
 	refused("POST", "/v1/context/approve", NULL, NULL, 422, "issues");
 	ck_assert_int_eq(
-		count_of("context_issues", "true") + count_of("interested_parties", "true"), 0);
+	        count_of("context_issues", "true") + count_of("interested_parties", "true"), 0);
 	json_t *i = ok("POST", "/v1/context/issues",
-		"{\"kind\": \"internal\", \"title\": \"Small security team\", \"applies_to\":"
-		" \"isms\"}",
-		NULL, 201);
+	        "{\"kind\": \"internal\", \"title\": \"Small security team\", \"applies_to\":"
+	        " \"isms\"}",
+	        NULL, 201);
 	char id[37], path[96];
 	snprintf(id, sizeof id, "%s", str(i, "id"));
 	json_decref(i);
 	refused("POST", "/v1/context/approve", NULL, NULL, 422, "issues");
 	json_decref(ok("POST", "/v1/context/issues",
-		"{\"kind\": \"external\", \"title\": \"EU AI Act obligations\", \"applies_to\":"
-		" \"aims\"}",
-		NULL, 201));
+	        "{\"kind\": \"external\", \"title\": \"EU AI Act obligations\", \"applies_to\":"
+	        " \"aims\"}",
+	        NULL, 201));
 	refused("POST", "/v1/context/approve", NULL, NULL, 422, "parties");
 	json_t *party = ok("POST", "/v1/context/parties",
-		"{\"name\": \"Enterprise customers\", \"category\": \"customer\", \"requirements\":"
-		" [{\"requirement\": \"ISO/IEC 27001 certificate\", \"source\": \"tenders\","
-		" \"addressed_by\": \"ISMS scope\"}]}",
-		NULL, 201);
+	        "{\"name\": \"Enterprise customers\", \"category\": \"customer\", \"requirements\":"
+	        " [{\"requirement\": \"ISO/IEC 27001 certificate\", \"source\": \"tenders\","
+	        " \"addressed_by\": \"ISMS scope\"}]}",
+	        NULL, 201);
 	char ppath[96];
 	snprintf(ppath, sizeof ppath, "/v1/context/parties/%s", str(party, "id"));
 	json_decref(party);
 	refused("PATCH", ppath, "{\"requirements\": [{\"requirement\": \"\"}]}", "1", 400,
-		"requirements[0].requirement");
+	        "requirements[0].requirement");
 	json_t *b = ok("POST", "/v1/context/approve", NULL, NULL, 201);
 	ck_assert_int_eq(json_integer_value(json_object_get(b, "item_count")), 3);
 	json_decref(b);
@@ -317,41 +316,41 @@ START_TEST(context_register_names_fields_and_approves_issues_and_parties)
 	json_decref(c);
 	json_decref(ok("DELETE", path, NULL, "2", 204));
 	party = ok("PATCH", ppath,
-		"{\"requirements\": [{\"requirement\": \"ISO/IEC 27001 certificate\"},"
-		" {\"requirement\": \"EU data residency\", \"source\": \"DPA\"}]}",
-		"1", 200);
+	        "{\"requirements\": [{\"requirement\": \"ISO/IEC 27001 certificate\"},"
+	        " {\"requirement\": \"EU data residency\", \"source\": \"DPA\"}]}",
+	        "1", 200);
 	ck_assert_int_eq(json_array_size(json_object_get(party, "requirements")), 2);
 	json_decref(party);
 	ck_assert_int_eq(
-		count_of("audit_events", "entity_type IN ('context_issue', 'interested_party')"),
-		6);
+	        count_of("audit_events", "entity_type IN ('context_issue', 'interested_party')"),
+	        6);
 }
 END_TEST
 
 START_TEST(scopes_validate_exclusions_and_ai_roles_and_are_versioned)
 {
 	refused("PUT", "/v1/scopes/isms",
-		"{\"entities\": [\"Acme\"], \"exclusions\": [{\"item\": \"Payroll\"}]}", NULL, 400,
-		"exclusions[0].justification");
+	        "{\"entities\": [\"Acme\"], \"exclusions\": [{\"item\": \"Payroll\"}]}", NULL, 400,
+	        "exclusions[0].justification");
 	refused("PUT", "/v1/scopes/isms",
-		"{\"entities\": [\"Acme\"], \"ai_roles\": [\"provider\"]}", NULL, 400, "ai_roles");
+	        "{\"entities\": [\"Acme\"], \"ai_roles\": [\"provider\"]}", NULL, 400, "ai_roles");
 	refused("PUT", "/v1/scopes/aims", "{\"ai_roles\": [\"provider\", \"overlord\"]}", NULL, 400,
-		"ai_roles[1]");
+	        "ai_roles[1]");
 	refused("PUT", "/v1/scopes/isms", "{\"entities\": [\"Acme\", \"Acme\"]}", NULL, 400,
-		"entities[1]");
+	        "entities[1]");
 	refused("PUT", "/v1/scopes/other", "{}", NULL, 404, NULL);
 	ck_assert_int_eq(count_of("scopes", "true"), 0);
 	json_decref(ok("PUT", "/v1/scopes/aims",
-		"{\"description\": \"AI features of the platform\", \"entities\": [\"Acme SAS\"],"
-		" \"products\": [\"Acme Assist\"], \"exclusions\": [{\"item\": \"Internal R&D"
-		" models\","
-		" \"justification\": \"not deployed, no users\"}]}",
-		NULL, 201));
+	        "{\"description\": \"AI features of the platform\", \"entities\": [\"Acme SAS\"],"
+	        " \"products\": [\"Acme Assist\"], \"exclusions\": [{\"item\": \"Internal R&D"
+	        " models\","
+	        " \"justification\": \"not deployed, no users\"}]}",
+	        NULL, 201));
 	refused("POST", "/v1/scopes/aims/approve", NULL, NULL, 422, "ai_roles");
 	json_decref(ok("PUT", "/v1/scopes/aims",
-		"{\"entities\": [\"Acme SAS\"], \"products\": [\"Acme Assist\"],"
-		" \"ai_roles\": [\"deployer\"]}",
-		"1", 200));
+	        "{\"entities\": [\"Acme SAS\"], \"products\": [\"Acme Assist\"],"
+	        " \"ai_roles\": [\"deployer\"]}",
+	        "1", 200));
 	json_t *b = ok("POST", "/v1/scopes/aims/approve", NULL, NULL, 201);
 	ck_assert_int_eq(json_integer_value(json_object_get(b, "number")), 1);
 	json_decref(b);
@@ -359,9 +358,9 @@ START_TEST(scopes_validate_exclusions_and_ai_roles_and_are_versioned)
 	ck_assert_str_eq(str(json_object_get(s, "approval"), "status"), "approved");
 	json_decref(s);
 	json_decref(ok("PUT", "/v1/scopes/aims",
-		"{\"entities\": [\"Acme SAS\"], \"products\": [\"Acme Assist\"],"
-		" \"ai_roles\": [\"deployer\", \"provider\"]}",
-		"2", 200));
+	        "{\"entities\": [\"Acme SAS\"], \"products\": [\"Acme Assist\"],"
+	        " \"ai_roles\": [\"deployer\", \"provider\"]}",
+	        "2", 200));
 	s = ok("GET", "/v1/scopes/aims", NULL, NULL, 200);
 	ck_assert_str_eq(str(json_object_get(s, "approval"), "status"), "changed_since_approval");
 	json_decref(s);
@@ -378,32 +377,32 @@ END_TEST
 START_TEST(committees_have_one_chair_and_members_of_the_tenant)
 {
 	refused("POST", "/v1/committees",
-		"{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"sometimes\"}", NULL,
-		400, "cadence");
+	        "{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"sometimes\"}", NULL,
+	        400, "cadence");
 	refused("POST", "/v1/committees",
-		"{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"monthly\","
-		" \"members\":"
-		" [{\"name\": \"A\", \"chair\": true}, {\"name\": \"B\", \"chair\": true}]}",
-		NULL, 422, "members");
+	        "{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"monthly\","
+	        " \"members\":"
+	        " [{\"name\": \"A\", \"chair\": true}, {\"name\": \"B\", \"chair\": true}]}",
+	        NULL, 422, "members");
 	refused("POST", "/v1/committees",
-		"{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"monthly\","
-		" \"members\":"
-		" [{\"user_id\": \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"}]}",
-		NULL, 400, "members[0].user_id");
+	        "{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"monthly\","
+	        " \"members\":"
+	        " [{\"user_id\": \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"}]}",
+	        NULL, 400, "members[0].user_id");
 	refused("POST", "/v1/committees",
-		"{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"monthly\","
-		" \"members\":"
-		" [{\"function\": \"secretary\"}]}",
-		NULL, 400, "members[0].name");
+	        "{\"name\": \"Steering\", \"remit\": \"decide\", \"cadence\": \"monthly\","
+	        " \"members\":"
+	        " [{\"function\": \"secretary\"}]}",
+	        NULL, 400, "members[0].name");
 	ck_assert_int_eq(count_of("committees", "true"), 0);
 	char body[1024];
 	snprintf(body, sizeof body,
-		"{\"name\": \"Security & AI steering committee\", \"remit\": \"arbitrates risks and"
-		" resources\", \"cadence\": \"monthly\", \"members\": [{\"user_id\": \"%s\","
-		" \"function\":"
-		" \"ISMS owner\", \"chair\": true}, {\"name\": \"External DPO\", \"function\":"
-		" \"DPO\"}]}",
-		op.user_id);
+	        "{\"name\": \"Security & AI steering committee\", \"remit\": \"arbitrates risks and"
+	        " resources\", \"cadence\": \"monthly\", \"members\": [{\"user_id\": \"%s\","
+	        " \"function\":"
+	        " \"ISMS owner\", \"chair\": true}, {\"name\": \"External DPO\", \"function\":"
+	        " \"DPO\"}]}",
+	        op.user_id);
 	json_t *c = ok("POST", "/v1/committees", body, NULL, 201);
 	json_t *m = json_object_get(c, "members");
 	ck_assert_int_eq(json_array_size(m), 2);
@@ -413,7 +412,7 @@ START_TEST(committees_have_one_chair_and_members_of_the_tenant)
 	snprintf(path, sizeof path, "/v1/committees/%s", str(c, "id"));
 	json_decref(c);
 	c = ok("PATCH", path, "{\"members\": [{\"name\": \"External DPO\", \"chair\": true}]}", "1",
-		200);
+	        200);
 	ck_assert_int_eq(json_array_size(json_object_get(c, "members")), 1);
 	json_decref(c);
 	ck_assert_int_eq(count_of("committee_members", "true"), 1);
@@ -431,40 +430,40 @@ END_TEST
 START_TEST(raci_needs_exactly_one_accountable_and_a_responsible_per_activity)
 {
 	refused("PUT", "/v1/raci",
-		"{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
-		" scopes\","
-		" \"assignments\": {\"sponsor\": \"A\", \"isms\": \"A\", \"aims\": \"R\"}}]}",
-		NULL, 422, "activities[0].assignments");
+	        "{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
+	        " scopes\","
+	        " \"assignments\": {\"sponsor\": \"A\", \"isms\": \"A\", \"aims\": \"R\"}}]}",
+	        NULL, 422, "activities[0].assignments");
 	refused("PUT", "/v1/raci",
-		"{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
-		" scopes\","
-		" \"assignments\": {\"sponsor\": \"A\", \"isms\": \"R\"}}, {\"key\": \"dpia\","
-		" \"name\":"
-		" \"Impact assessments\", \"assignments\": {\"aims\": \"A\", \"dpo\": \"C\"}}]}",
-		NULL, 422, "activities[1].assignments");
+	        "{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
+	        " scopes\","
+	        " \"assignments\": {\"sponsor\": \"A\", \"isms\": \"R\"}}, {\"key\": \"dpia\","
+	        " \"name\":"
+	        " \"Impact assessments\", \"assignments\": {\"aims\": \"A\", \"dpo\": \"C\"}}]}",
+	        NULL, 422, "activities[1].assignments");
 	refused("PUT", "/v1/raci",
-		"{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
-		" scopes\","
-		" \"assignments\": {\"ciso\": \"A\"}}]}",
-		NULL, 400, "activities[0].assignments.ciso");
+	        "{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
+	        " scopes\","
+	        " \"assignments\": {\"ciso\": \"A\"}}]}",
+	        NULL, 400, "activities[0].assignments.ciso");
 	refused("GET", "/v1/raci", NULL, NULL, 404, NULL);
 	ck_assert_int_eq(count_of("raci_matrices", "true"), 0);
 	json_t *v = ok("POST", "/v1/raci/validate",
-		"{" RACI_ROLES ", \"activities\": [{\"key\": \"a\", \"name\": \"A\","
-		" \"assignments\":"
-		" {\"dpo\": \"C\"}}]}",
-		NULL, 200);
+	        "{" RACI_ROLES ", \"activities\": [{\"key\": \"a\", \"name\": \"A\","
+	        " \"assignments\":"
+	        " {\"dpo\": \"C\"}}]}",
+	        NULL, 200);
 	ck_assert(json_is_false(json_object_get(v, "valid")));
 	ck_assert_int_eq(json_array_size(json_object_get(v, "problems")), 2);
 	json_decref(v);
 	static const char good[] =
-		"{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
-		" scopes\","
-		" \"phase\": 1, \"assignments\": {\"sponsor\": \"A\", \"isms\": \"R\", \"aims\":"
-		" \"R\","
-		" \"dpo\": \"C\"}}, {\"key\": \"ai-policy\", \"name\": \"Write the AI policy\","
-		" \"phase\": 1,"
-		" \"assignments\": {\"aims\": \"AR\", \"dpo\": \"I\"}}]}";
+	        "{" RACI_ROLES ", \"activities\": [{\"key\": \"scope\", \"name\": \"Define the"
+	        " scopes\","
+	        " \"phase\": 1, \"assignments\": {\"sponsor\": \"A\", \"isms\": \"R\", \"aims\":"
+	        " \"R\","
+	        " \"dpo\": \"C\"}}, {\"key\": \"ai-policy\", \"name\": \"Write the AI policy\","
+	        " \"phase\": 1,"
+	        " \"assignments\": {\"aims\": \"AR\", \"dpo\": \"I\"}}]}";
 	json_t *m = ok("PUT", "/v1/raci", good, NULL, 201);
 	ck_assert_str_eq(str(json_object_get(m, "approval"), "status"), "draft");
 	json_decref(m);
@@ -482,12 +481,12 @@ START_TEST(raci_needs_exactly_one_accountable_and_a_responsible_per_activity)
 	ck_assert_str_eq(ct, "text/csv; charset=utf-8");
 	free(ct);
 	ck_assert_str_eq(r.body, "Activity,Phase,Sponsor,ISMS Owner,AIMS Owner,DPO\r\n"
-				 "Define the scopes,1,A,R,R,C\r\n"
-				 "Write the AI policy,1,,,AR,I\r\n");
+	                         "Define the scopes,1,A,R,R,C\r\n"
+	                         "Write the AI policy,1,,,AR,I\r\n");
 	th_free(&r);
 	ck_assert_int_eq(count_of("audit_events",
-				 "action IN ('raci.create', 'raci.update', 'raci.approve')"),
-		3);
+	                         "action IN ('raci.create', 'raci.update', 'raci.approve')"),
+	        3);
 }
 END_TEST
 
@@ -495,38 +494,38 @@ START_TEST(objectives_are_measurable_owned_dated_and_linked_to_kpis)
 {
 	char body[1024];
 	refused("POST", "/v1/objectives",
-		"{\"title\": \"Certify\", \"measure\": \"certificate\", \"due_date\":"
-		" \"2026-12-31\"}",
-		NULL, 400, "owner_id");
+	        "{\"title\": \"Certify\", \"measure\": \"certificate\", \"due_date\":"
+	        " \"2026-12-31\"}",
+	        NULL, 400, "owner_id");
 	snprintf(body, sizeof body,
-		"{\"title\": \"Certify\", \"measure\": \"certificate\", \"owner_id\": \"%s\"}",
-		op.user_id);
+	        "{\"title\": \"Certify\", \"measure\": \"certificate\", \"owner_id\": \"%s\"}",
+	        op.user_id);
 	refused("POST", "/v1/objectives", body, NULL, 400, "due_date");
 	snprintf(body, sizeof body,
-		"{\"title\": \"Certify\", \"owner_id\": \"%s\", \"due_date\": \"2026-12-31\"}",
-		op.user_id);
+	        "{\"title\": \"Certify\", \"owner_id\": \"%s\", \"due_date\": \"2026-12-31\"}",
+	        op.user_id);
 	refused("POST", "/v1/objectives", body, NULL, 400, "measure");
 	snprintf(body, sizeof body,
-		"{\"title\": \"Certify\", \"measure\": \"m\", \"owner_id\": \"%s\", \"due_date\":"
-		" \"2026-12-31\", \"kpi_ids\": [\"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"]}",
-		op.user_id);
+	        "{\"title\": \"Certify\", \"measure\": \"m\", \"owner_id\": \"%s\", \"due_date\":"
+	        " \"2026-12-31\", \"kpi_ids\": [\"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"]}",
+	        op.user_id);
 	refused("POST", "/v1/objectives", body, NULL, 400, "kpi_ids[0]");
 	ck_assert_int_eq(count_of("objectives", "true"), 0);
 	snprintf(body, sizeof body,
-		"{\"name\": \"Critical patches applied within 14 days\", \"definition\": \"share of"
-		" critical patches applied within 14 days of release\", \"unit\": \"%%\","
-		" \"direction\":"
-		" \"higher_better\", \"target\": 95, \"warning_threshold\": 90,"
-		" \"critical_threshold\": 80,"
-		" \"frequency\": \"monthly\", \"owner_id\": \"%s\", \"source\": \"patch management"
-		" tool\"}",
-		op.user_id);
+	        "{\"name\": \"Critical patches applied within 14 days\", \"definition\": \"share of"
+	        " critical patches applied within 14 days of release\", \"unit\": \"%%\","
+	        " \"direction\":"
+	        " \"higher_better\", \"target\": 95, \"warning_threshold\": 90,"
+	        " \"critical_threshold\": 80,"
+	        " \"frequency\": \"monthly\", \"owner_id\": \"%s\", \"source\": \"patch management"
+	        " tool\"}",
+	        op.user_id);
 	json_t *k = ok("POST", "/v1/kpis", body, NULL, 201);
 	snprintf(body, sizeof body,
-		"{\"title\": \"Keep systems patched\", \"measure\": \"KPI-001 at or above 95%%\","
-		" \"owner_id\": \"%s\", \"due_date\": \"2026-12-31\", \"applies_to\": \"isms\","
-		" \"kpi_ids\": [\"%s\"]}",
-		op.user_id, str(k, "id"));
+	        "{\"title\": \"Keep systems patched\", \"measure\": \"KPI-001 at or above 95%%\","
+	        " \"owner_id\": \"%s\", \"due_date\": \"2026-12-31\", \"applies_to\": \"isms\","
+	        " \"kpi_ids\": [\"%s\"]}",
+	        op.user_id, str(k, "id"));
 	json_t *o = ok("POST", "/v1/objectives", body, NULL, 201);
 	ck_assert_str_eq(str(o, "ref"), "OBJ-001");
 	ck_assert_str_eq(str(json_array_get(json_object_get(o, "kpis"), 0), "id"), str(k, "id"));
@@ -551,7 +550,7 @@ static Suite *governance_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(
-		tc, engagement_plan_has_four_phases_with_activities_deliverables_and_milestones);
+	        tc, engagement_plan_has_four_phases_with_activities_deliverables_and_milestones);
 	tcase_add_test(tc, a_derived_deliverable_follows_the_data_and_cannot_be_set_done_by_hand);
 	tcase_add_test(tc, charter_needs_a_sponsor_objectives_and_a_dated_milestone);
 	tcase_add_test(tc, context_register_names_fields_and_approves_issues_and_parties);

@@ -82,7 +82,7 @@ static void assert_problem(struct th_resp *r, long status, const char *field)
 	ck_assert_msg(r->status == status, "want %ld got %ld: %s", status, r->status, r->body);
 	if (field) {
 		ck_assert_msg(th_str(r, "field") && strcmp(th_str(r, "field"), field) == 0,
-			"want field %s: %s", field, r->body);
+		        "want field %s: %s", field, r->body);
 	}
 }
 
@@ -129,8 +129,8 @@ static json_t *wait_job(const char *tenant, const char *id, const char *state, i
 /* Download the single artifact of a succeeded export job; returns the document. */
 static json_t *download_export(const char *tenant, const json_t *job)
 {
-	const char *aid = json_string_value(json_object_get(json_object_get(job, "result"),
-		"artifact_id"));
+	const char *aid =
+	        json_string_value(json_object_get(json_object_get(job, "result"), "artifact_id"));
 	ck_assert_ptr_nonnull(aid);
 	char path[96], hdr[80];
 	snprintf(path, sizeof path, "/v1/artifacts/%s", aid);
@@ -153,17 +153,16 @@ START_TEST(export_job_runs_and_its_artifact_downloads_with_digest)
 	json_t *job = wait_job(client, id, "succeeded", 60);
 	json_t *res = json_object_get(job, "result");
 	ck_assert_int_eq(json_integer_value(json_object_get(job, "attempts")), 1);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(job, "payload"),
-				 "requested_from")),
-		op.tenant_id);
+	ck_assert_str_eq(json_string_value(json_object_get(
+	                         json_object_get(job, "payload"), "requested_from")),
+	        op.tenant_id);
 	/* one attempt, by one of the workers, recorded */
 	json_t *log = json_object_get(job, "attempt_log");
 	ck_assert_int_eq(json_array_size(log), 1);
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(log, 0), "outcome")),
-		"succeeded");
-	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_array_get(log, 0),
-					     "worker_id")),
-		"worker"));
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_array_get(log, 0), "outcome")), "succeeded");
+	ck_assert_ptr_nonnull(strstr(
+	        json_string_value(json_object_get(json_array_get(log, 0), "worker_id")), "worker"));
 
 	/* listed under the job, then downloaded */
 	char path[128];
@@ -175,15 +174,15 @@ START_TEST(export_job_runs_and_its_artifact_downloads_with_digest)
 	ck_assert_int_eq(json_array_size(items), 1);
 	json_t *art = json_array_get(items, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(art, "id")),
-		json_string_value(json_object_get(res, "artifact_id")));
-	ck_assert_str_eq(json_string_value(json_object_get(art, "content_type")),
-		"application/json");
+	        json_string_value(json_object_get(res, "artifact_id")));
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(art, "content_type")), "application/json");
 	char sha[65];
 	snprintf(sha, sizeof sha, "%s", json_string_value(json_object_get(art, "sha256")));
 	th_free(&r);
 
 	snprintf(path, sizeof path, "/v1/artifacts/%s",
-		json_string_value(json_object_get(res, "artifact_id")));
+	        json_string_value(json_object_get(res, "artifact_id")));
 	th_req("GET", path, op.token, NULL, in_client, &r);
 	ck_assert_int_eq(r.status, 200);
 	char *ct = th_header(&r, "Content-Type"), *cd = th_header(&r, "Content-Disposition");
@@ -204,19 +203,22 @@ START_TEST(export_job_runs_and_its_artifact_downloads_with_digest)
 	ck_assert_str_eq(dg, want);
 	ck_assert_int_eq(json_integer_value(json_object_get(res, "size")), (json_int_t)r.len);
 	ck_assert_str_eq(th_str(&r, "format"), "concord.tenant-export");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "tenant"),
-				 "id")),
-		client);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_object_get(r.json, "tenant"), "id")),
+	        client);
 	/* the export is in the client's audit trail, the request in both trails */
-	sql_is("1", "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-			 " AND action = 'tenant.export' AND after->>'job_id' = '%s'",
-			client, id);
-	sql_is("1", "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-			 " AND action = 'tenant.export_requested' AND entity_id = '%s'",
-			client, id);
-	sql_is("1", "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-			 " AND action = 'tenant.export_requested' AND entity_id = '%s'",
-			op.tenant_id, client);
+	sql_is("1",
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	        " AND action = 'tenant.export' AND after->>'job_id' = '%s'",
+	        client, id);
+	sql_is("1",
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	        " AND action = 'tenant.export_requested' AND entity_id = '%s'",
+	        client, id);
+	sql_is("1",
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	        " AND action = 'tenant.export_requested' AND entity_id = '%s'",
+	        op.tenant_id, client);
 	free(ct);
 	free(cd);
 	free(dg);
@@ -300,7 +302,7 @@ static json_t *mask_ids(const json_t *v)
 {
 	if (json_is_string(v))
 		return util_is_uuid(json_string_value(v)) ? json_string("#")
-							  : json_incref((json_t *)v);
+		                                          : json_incref((json_t *)v);
 	if (json_is_array(v)) {
 		json_t *o = json_array();
 		size_t i;
@@ -352,11 +354,11 @@ static json_t *sorted_rows(const json_t *rows)
 static const char *same_modulo_ids(const json_t *a, const json_t *b, json_t *fwd, json_t *back)
 {
 	if (json_is_string(a) && json_is_string(b) && util_is_uuid(json_string_value(a)) &&
-		util_is_uuid(json_string_value(b))) {
+	        util_is_uuid(json_string_value(b))) {
 		const char *x = json_string_value(a), *y = json_string_value(b);
 		json_t *m = json_object_get(fwd, x), *n = json_object_get(back, y);
 		if ((m && strcmp(json_string_value(m), y)) ||
-			(n && strcmp(json_string_value(n), x)))
+		        (n && strcmp(json_string_value(n), x)))
 			return "an id maps to two different ids";
 		json_object_set_new(fwd, x, json_string(y));
 		json_object_set_new(back, y, json_string(x));
@@ -366,8 +368,8 @@ static const char *same_modulo_ids(const json_t *a, const json_t *b, json_t *fwd
 		if (json_array_size(a) != json_array_size(b))
 			return "array sizes differ";
 		for (size_t i = 0; i < json_array_size(a); i++) {
-			const char *d = same_modulo_ids(json_array_get(a, i), json_array_get(b, i),
-				fwd, back);
+			const char *d = same_modulo_ids(
+			        json_array_get(a, i), json_array_get(b, i), fwd, back);
 			if (d)
 				return d;
 		}
@@ -399,16 +401,16 @@ START_TEST(export_import_export_round_trip_loses_nothing)
 	char *lead = th_new_user(&op, client, "isms_lead", NULL, 0);
 	free(lead);
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"30 2 * * mon\",\"enabled\":false}",
-		in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"30 2 * * mon\",\"enabled\":false}",
+	        in_client, &r);
 	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
 	th_free(&r);
 	free(sqlf("WITH c AS (INSERT INTO controls (tenant_id, ref, title) VALUES ('%s', 'C-1',"
-		  " 'Access control') RETURNING id), k AS (INSERT INTO risks (tenant_id, ref, type,"
-		  " title) VALUES ('%s', 'R-1', 'is', 'Account takeover') RETURNING id)"
-		  " INSERT INTO risk_controls (tenant_id, risk_id, control_id, relation)"
-		  " SELECT '%s', k.id, c.id, 'existing' FROM c, k",
-		client, client, client));
+	          " 'Access control') RETURNING id), k AS (INSERT INTO risks (tenant_id, ref, type,"
+	          " title) VALUES ('%s', 'R-1', 'is', 'Account takeover') RETURNING id)"
+	          " INSERT INTO risk_controls (tenant_id, risk_id, control_id, relation)"
+	          " SELECT '%s', k.id, c.id, 'existing' FROM c, k",
+	        client, client, client));
 
 	char *id = start_export(op.token, NULL, client);
 	json_t *job = wait_job(client, id, "succeeded", 60);
@@ -422,8 +424,8 @@ START_TEST(export_import_export_round_trip_loses_nothing)
 	ck_assert_int_eq(json_array_size(json_object_get(tables_a, "risk_controls")), 1);
 
 	/* import as B */
-	json_t *imp = json_pack("{s:s, s:s, s:O}", "slug", "rt-b-placeholder", "name",
-		"Imported B", "document", doc_a);
+	json_t *imp = json_pack("{s:s, s:s, s:O}", "slug", "rt-b-placeholder", "name", "Imported B",
+	        "document", doc_a);
 	char slug[64];
 	snprintf(slug, sizeof slug, "rt-%s", th_unique());
 	json_object_set_new(imp, "slug", json_string(slug));
@@ -446,9 +448,9 @@ START_TEST(export_import_export_round_trip_loses_nothing)
 	/* same format and schema; the tenant block differs only in its own fields */
 	ck_assert(json_equal(json_object_get(doc_a, "format"), json_object_get(doc_b, "format")));
 	ck_assert(json_equal(json_object_get(doc_a, "format_version"),
-		json_object_get(doc_b, "format_version")));
+	        json_object_get(doc_b, "format_version")));
 	ck_assert(json_equal(json_object_get(doc_a, "schema_version"),
-		json_object_get(doc_b, "schema_version")));
+	        json_object_get(doc_b, "schema_version")));
 	json_t *ta = json_object_get(doc_a, "tenant"), *tb = json_object_get(doc_b, "tenant");
 	ck_assert(json_equal(json_object_get(ta, "kind"), json_object_get(tb, "kind")));
 	ck_assert(json_equal(json_object_get(ta, "settings"), json_object_get(tb, "settings")));
@@ -468,8 +470,8 @@ START_TEST(export_import_export_round_trip_loses_nothing)
 		json_t *rows_b = json_object_get(tables_b, name);
 		ck_assert_msg(rows_b, "table %s missing from B's export", name);
 		ck_assert_msg(json_array_size(rows_a) == json_array_size(rows_b),
-			"table %s: %zu rows in A, %zu in B", name, json_array_size(rows_a),
-			json_array_size(rows_b));
+		        "table %s: %zu rows in A, %zu in B", name, json_array_size(rows_a),
+		        json_array_size(rows_b));
 		json_t *sa = sorted_rows(rows_a), *sb = sorted_rows(rows_b);
 		const char *diff = same_modulo_ids(sa, sb, fwd, back);
 		if (diff) {
@@ -483,7 +485,7 @@ START_TEST(export_import_export_round_trip_loses_nothing)
 	ck_assert_int_ge(nonempty, 6);
 	/* imported rows got new ids; the operator's own account kept its id */
 	const char *user_a = json_string_value(
-		json_object_get(json_array_get(json_object_get(tables_a, "users"), 0), "id"));
+	        json_object_get(json_array_get(json_object_get(tables_a, "users"), 0), "id"));
 	ck_assert_str_ne(json_string_value(json_object_get(fwd, user_a)), user_a);
 	ck_assert_str_eq(json_string_value(json_object_get(fwd, op.user_id)), op.user_id);
 	json_decref(fwd);
@@ -517,7 +519,7 @@ START_TEST(jobs_list_filters_pages_and_stays_in_its_tenant)
 	ck_assert_str_eq(item_id(items, 1), ids[1]);
 	char path[512];
 	snprintf(path, sizeof path, "/v1/jobs?limit=2&type=tenant.export&cursor=%s",
-		th_str(&r, "next"));
+	        th_str(&r, "next"));
 	th_free(&r);
 	th_req("GET", path, op.token, NULL, in_client, &r);
 	items = json_object_get(r.json, "items");
@@ -568,14 +570,14 @@ START_TEST(retry_accepts_only_failed_or_dead_jobs)
 	th_req("POST", path, op.token, NULL, in_client, &r);
 	assert_problem(&r, 409, "state");
 	th_free(&r);
-	snprintf(path, sizeof path, "/v1/jobs/%s/retry",
-		"00000000-0000-4000-8000-000000000000");
+	snprintf(path, sizeof path, "/v1/jobs/%s/retry", "00000000-0000-4000-8000-000000000000");
 	th_req("POST", path, op.token, NULL, in_client, &r);
 	assert_problem(&r, 404, NULL);
 	th_free(&r);
-	sql_is("0", "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-			 " AND action = 'job.retry'",
-			client);
+	sql_is("0",
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	        " AND action = 'job.retry'",
+	        client);
 	free(id);
 }
 END_TEST
@@ -586,7 +588,7 @@ START_TEST(export_artifacts_need_tenants_admin)
 	json_t *job = wait_job(client, id, "succeeded", 60);
 	char path[128];
 	snprintf(path, sizeof path, "/v1/artifacts/%s",
-		json_string_value(json_object_get(json_object_get(job, "result"), "artifact_id")));
+	        json_string_value(json_object_get(json_object_get(job, "result"), "artifact_id")));
 	/* a risk & compliance member may read jobs, but not download a whole-tenant export */
 	char *rc = th_new_user(&op, client, "risk_compliance", NULL, 0);
 	struct th_resp r;
@@ -595,7 +597,7 @@ START_TEST(export_artifacts_need_tenants_admin)
 	th_free(&r);
 	/* nor schedule one */
 	th_req("POST", "/v1/schedules", rc, "{\"job_type\":\"tenant.export\",\"cron\":\"@daily\"}",
-		NULL, &r);
+	        NULL, &r);
 	assert_problem(&r, 403, NULL);
 	th_free(&r);
 	/* from another tenant the artifact does not exist */
@@ -614,33 +616,33 @@ START_TEST(schedules_validate_job_type_cron_and_payload)
 {
 	struct th_resp r;
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"report.pdf\",\"cron\":\"@daily\"}", in_client, &r);
+	        "{\"job_type\":\"report.pdf\",\"cron\":\"@daily\"}", in_client, &r);
 	assert_problem(&r, 400, "job_type");
 	ck_assert_ptr_nonnull(strstr(th_str(&r, "detail"), "tenant.export"));
 	th_free(&r);
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"61 * * * *\"}", in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"61 * * * *\"}", in_client, &r);
 	assert_problem(&r, 400, "cron");
 	ck_assert_ptr_nonnull(strstr(th_str(&r, "detail"), "minute: 61 is out of range 0-59"));
 	th_free(&r);
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"0 0 * *\"}", in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"0 0 * *\"}", in_client, &r);
 	assert_problem(&r, 400, "cron");
 	ck_assert_ptr_nonnull(strstr(th_str(&r, "detail"), "expected 5 fields"));
 	th_free(&r);
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"0 0 31 4 *\"}", in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"0 0 31 4 *\"}", in_client, &r);
 	assert_problem(&r, 400, "cron");
 	ck_assert_ptr_nonnull(strstr(th_str(&r, "detail"), "never matches"));
 	th_free(&r);
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"@daily\",\"payload\":{\"format\":1}}",
-		in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"@daily\",\"payload\":{\"format\":1}}",
+	        in_client, &r);
 	assert_problem(&r, 400, "payload.format");
 	th_free(&r);
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"@daily\",\"every\":\"day\"}", in_client,
-		&r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"@daily\",\"every\":\"day\"}", in_client,
+	        &r);
 	assert_problem(&r, 400, "every");
 	th_free(&r);
 	th_req("POST", "/v1/schedules", op.token, "{\"cron\":\"@daily\"}", in_client, &r);
@@ -654,7 +656,7 @@ START_TEST(schedule_crud_with_etags_and_audit)
 {
 	struct th_resp r;
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"15 3 * * *\"}", in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"15 3 * * *\"}", in_client, &r);
 	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
 	char *etag = th_header(&r, "ETag"), *loc = th_header(&r, "Location");
 	ck_assert_str_eq(etag, "\"1\"");
@@ -665,10 +667,11 @@ START_TEST(schedule_crud_with_etags_and_audit)
 	ck_assert_str_eq(loc, path);
 	ck_assert(json_is_true(json_object_get(r.json, "enabled")));
 	/* the next run is the next 03:15 UTC */
-	sql_is("t", "SELECT next_run_at > now() AND next_run_at <= now() + interval '1 day'"
-			 " AND to_char(next_run_at AT TIME ZONE 'UTC', 'HH24:MI:SS') = '03:15:00'"
-			 " FROM schedules WHERE id = '%s'",
-			id);
+	sql_is("t",
+	        "SELECT next_run_at > now() AND next_run_at <= now() + interval '1 day'"
+	        " AND to_char(next_run_at AT TIME ZONE 'UTC', 'HH24:MI:SS') = '03:15:00'"
+	        " FROM schedules WHERE id = '%s'",
+	        id);
 	free(etag);
 	free(loc);
 	th_free(&r);
@@ -700,10 +703,11 @@ START_TEST(schedule_crud_with_etags_and_audit)
 	free(etag);
 	th_free(&r);
 	/* the new cron moved next_run_at to a multiple of 10 minutes within the hour */
-	sql_is("t", "SELECT next_run_at > now() AND next_run_at <= now() + interval '10 minutes'"
-			 " AND extract(minute FROM next_run_at)::int %% 10 = 0"
-			 " FROM schedules WHERE id = '%s'",
-			id);
+	sql_is("t",
+	        "SELECT next_run_at > now() AND next_run_at <= now() + interval '10 minutes'"
+	        " AND extract(minute FROM next_run_at)::int %% 10 = 0"
+	        " FROM schedules WHERE id = '%s'",
+	        id);
 	/* list, filtered */
 	th_req("GET", "/v1/schedules?enabled=false", op.token, NULL, in_client, &r);
 	ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
@@ -731,13 +735,13 @@ START_TEST(schedule_crud_with_etags_and_audit)
 	th_free(&r);
 	/* every change is in the client's audit trail with before/after */
 	sql_is("schedule.create,schedule.update,schedule.delete",
-		"SELECT string_agg(action, ',' ORDER BY seq) FROM audit_events"
-		" WHERE tenant_id = '%s' AND entity_type = 'schedule' AND entity_id = '%s'",
-		client, id);
+	        "SELECT string_agg(action, ',' ORDER BY seq) FROM audit_events"
+	        " WHERE tenant_id = '%s' AND entity_type = 'schedule' AND entity_id = '%s'",
+	        client, id);
 	sql_is("15 3 * * *|*/10 * * * *",
-		"SELECT (before->>'cron') || '|' || (after->>'cron') FROM audit_events"
-		     " WHERE tenant_id = '%s' AND action = 'schedule.update' AND entity_id = '%s'",
-			client, id);
+	        "SELECT (before->>'cron') || '|' || (after->>'cron') FROM audit_events"
+	        " WHERE tenant_id = '%s' AND action = 'schedule.update' AND entity_id = '%s'",
+	        client, id);
 }
 END_TEST
 
@@ -745,50 +749,53 @@ START_TEST(scheduler_enqueues_a_due_schedule_exactly_once)
 {
 	/* two workers run (scripts/test.sh); exactly one holds the scheduler lock */
 	ck_assert(wait_sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-			   " AND classid = 0 AND objid = 7242100 AND objsubid = 1 AND granted",
-		"1", 30));
+	                   " AND classid = 0 AND objid = 7242100 AND objsubid = 1 AND granted",
+	        "1", 30));
 	struct th_resp r;
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"*/5 * * * *\"}", in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"*/5 * * * *\"}", in_client, &r);
 	ck_assert_int_eq(r.status, 201);
 	char id[37];
 	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
 	th_free(&r);
 	/* make it due (as if five minutes had passed) */
 	char *due = sqlf("UPDATE schedules SET next_run_at = date_trunc('minute', now())"
-			 " - interval '5 minutes' WHERE id = '%s'"
-			 " RETURNING floor(extract(epoch FROM next_run_at))::bigint",
-		id);
+	                 " - interval '5 minutes' WHERE id = '%s'"
+	                 " RETURNING floor(extract(epoch FROM next_run_at))::bigint",
+	        id);
 	char key_sql[256];
 	snprintf(key_sql, sizeof key_sql,
-		"SELECT count(*) FROM jobs WHERE tenant_id = '%s'"
-		" AND idempotency_key = 'schedule:%s:%s'",
-		client, id, due);
+	        "SELECT count(*) FROM jobs WHERE tenant_id = '%s'"
+	        " AND idempotency_key = 'schedule:%s:%s'",
+	        client, id, due);
 	ck_assert_msg(wait_sql(key_sql, "1", 30), "the due schedule was not enqueued");
 	char *job = sqlf("SELECT id FROM jobs WHERE tenant_id = '%s' AND idempotency_key"
-			 " = 'schedule:%s:%s'",
-		client, id, due);
+	                 " = 'schedule:%s:%s'",
+	        client, id, due);
 	json_decref(wait_job(client, job, "succeeded", 60));
 	/* one job; the schedule moved on to the next 5-minute mark in the future */
-	sql_is("1", "SELECT count(*) FROM jobs WHERE tenant_id = '%s'"
-			 " AND idempotency_key LIKE 'schedule:%s:%%'",
-			client, id);
-	sql_is("t", "SELECT last_run_at IS NOT NULL AND next_run_at > now()"
-			 " AND extract(minute FROM next_run_at)::int %% 5 = 0"
-			 " AND extract(second FROM next_run_at) = 0 FROM schedules WHERE id = '%s'",
-			id);
+	sql_is("1",
+	        "SELECT count(*) FROM jobs WHERE tenant_id = '%s'"
+	        " AND idempotency_key LIKE 'schedule:%s:%%'",
+	        client, id);
+	sql_is("t",
+	        "SELECT last_run_at IS NOT NULL AND next_run_at > now()"
+	        " AND extract(minute FROM next_run_at)::int %% 5 = 0"
+	        " AND extract(second FROM next_run_at) = 0 FROM schedules WHERE id = '%s'",
+	        id);
 	/* the same due time again (a second scheduler, a replay): still one job */
 	char *last = sqlf("SELECT last_run_at FROM schedules WHERE id = '%s'", id);
 	free(sqlf("UPDATE schedules SET next_run_at = to_timestamp(%s) WHERE id = '%s'", due, id));
 	char moved[256];
 	snprintf(moved, sizeof moved,
-		"SELECT last_run_at > '%s' AND next_run_at > now() FROM schedules"
-		" WHERE id = '%s'",
-		last, id);
+	        "SELECT last_run_at > '%s' AND next_run_at > now() FROM schedules"
+	        " WHERE id = '%s'",
+	        last, id);
 	ck_assert(wait_sql(moved, "t", 30));
-	sql_is("1", "SELECT count(*) FROM jobs WHERE tenant_id = '%s'"
-			 " AND idempotency_key LIKE 'schedule:%s:%%'",
-			client, id);
+	sql_is("1",
+	        "SELECT count(*) FROM jobs WHERE tenant_id = '%s'"
+	        " AND idempotency_key LIKE 'schedule:%s:%%'",
+	        client, id);
 	free(last);
 	free(job);
 	free(due);
@@ -802,7 +809,7 @@ START_TEST(deleted_tenant_is_purged_after_the_grace_period)
 	free(lead);
 	struct th_resp r;
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"@daily\"}", in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"@daily\"}", in_client, &r);
 	ck_assert_int_eq(r.status, 201);
 	th_free(&r);
 	char *id = start_export(op.token, NULL, client);
@@ -819,14 +826,15 @@ START_TEST(deleted_tenant_is_purged_after_the_grace_period)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM tenants WHERE id = '%s'", client);
 	ck_assert_msg(wait_sql(sql, "0", 30), "tenant not purged");
 	const char *tables[] = {"users", "memberships", "schedules", "jobs", "job_attempts",
-		"artifacts", "audit_events", "audit_heads", NULL};
+	        "artifacts", "audit_events", "audit_heads", NULL};
 	for (const char **t = tables; *t; t++)
 		sql_is("0", "SELECT count(*) FROM %s WHERE tenant_id = '%s'", *t, client);
 	/* recorded in the operator's trail, which survives */
-	sql_is("1", "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-			 " AND action = 'tenant.purge' AND entity_id = '%s'"
-			 " AND before->>'status' = 'deleting' AND request_id = 'purge:%s'",
-			op.tenant_id, client, client);
+	sql_is("1",
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	        " AND action = 'tenant.purge' AND entity_id = '%s'"
+	        " AND before->>'status' = 'deleting' AND request_id = 'purge:%s'",
+	        op.tenant_id, client, client);
 	th_req("GET", path, op.token, NULL, NULL, &r);
 	assert_problem(&r, 404, NULL);
 	th_free(&r);

@@ -185,21 +185,23 @@ static json_t *wait_job(const char *id, const char *key, const char *want, int s
 
 static const char *log_str(const json_t *job, size_t i, const char *key)
 {
-	return json_string_value(json_object_get(json_array_get(json_object_get(job,
-		"attempt_log"), i), key));
+	return json_string_value(
+	        json_object_get(json_array_get(json_object_get(job, "attempt_log"), i), key));
 }
 
 /* The job produced exactly one artifact and one tenant.export audit event. */
 static void one_result(const char *id)
 {
 	sql_is("1", "SELECT count(*) FROM artifacts WHERE tenant_id = '%s' AND job_id = '%s'",
-		client, id);
-	sql_is("1", "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-		    " AND action = 'tenant.export' AND after->>'job_id' = '%s'",
-		client, id);
-	sql_is("1", "SELECT count(*) FROM jobs WHERE tenant_id = '%s' AND id = '%s'"
-		    " AND state = 'succeeded'",
-		client, id);
+	        client, id);
+	sql_is("1",
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	        " AND action = 'tenant.export' AND after->>'job_id' = '%s'",
+	        client, id);
+	sql_is("1",
+	        "SELECT count(*) FROM jobs WHERE tenant_id = '%s' AND id = '%s'"
+	        " AND state = 'succeeded'",
+	        client, id);
 }
 
 /* Lines redis-cli prints for a command (0 for an empty reply). */
@@ -254,7 +256,7 @@ START_TEST(worker_dying_before_recording_loses_its_work_and_the_job_runs_once_mo
 	char *id = start_export();
 	int st = wait_exit(w, 30);
 	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 3,
-		"the worker did not exit after running the job (status %d)", st);
+	        "the worker did not exit after running the job (status %d)", st);
 	/* claimed and run, but nothing recorded: still running under the dead worker, and
 	 * the artifact written in the uncommitted transaction does not exist */
 	json_t *job = get_job(id);
@@ -262,7 +264,7 @@ START_TEST(worker_dying_before_recording_loses_its_work_and_the_job_runs_once_mo
 	ck_assert_str_eq(json_string_value(json_object_get(job, "locked_by")), wid);
 	json_decref(job);
 	sql_is("0", "SELECT count(*) FROM artifacts WHERE tenant_id = '%s' AND job_id = '%s'",
-		client, id);
+	        client, id);
 	std_workers(SIGCONT);
 	job = wait_job(id, "state", "succeeded", 60);
 	ck_assert_int_eq(json_integer_value(json_object_get(job, "attempts")), 2);
@@ -284,7 +286,7 @@ START_TEST(worker_dying_before_ack_does_not_run_the_job_again)
 	char *id = start_export();
 	int st = wait_exit(w, 30);
 	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 4,
-		"the worker did not exit before acking (status %d)", st);
+	        "the worker did not exit before acking (status %d)", st);
 	json_t *job = get_job(id);
 	ck_assert_str_eq(json_string_value(json_object_get(job, "state")), "succeeded");
 	json_decref(job);
@@ -318,14 +320,14 @@ START_TEST(redis_flush_republishes_queued_jobs_from_postgresql)
 		ids[i] = start_export();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "redis-cli -p %s FLUSHALL >/dev/null",
-		getenv("CONCORD_REDIS_PORT"));
+	        getenv("CONCORD_REDIS_PORT"));
 	ck_assert_int_eq(th_sh(cmd), 0);
 	/* the stream (and the consumer group) are gone; the jobs only exist in PostgreSQL */
 	snprintf(cmd, sizeof cmd, "redis-cli -p %s EXISTS concord:jobs | grep -qx 0",
-		getenv("CONCORD_REDIS_PORT"));
+	        getenv("CONCORD_REDIS_PORT"));
 	ck_assert_int_eq(th_sh(cmd), 0);
 	sql_is("4", "SELECT count(*) FROM jobs WHERE tenant_id = '%s' AND state = 'queued'",
-		client);
+	        client);
 	std_workers(SIGCONT);
 	for (int i = 0; i < 4; i++) {
 		json_t *job = wait_job(ids[i], "state", "succeeded", 60);
@@ -336,7 +338,7 @@ START_TEST(redis_flush_republishes_queued_jobs_from_postgresql)
 	}
 	/* the consumer group exists again */
 	snprintf(cmd, sizeof cmd, "redis-cli -p %s XINFO GROUPS concord:jobs | grep -qx workers",
-		getenv("CONCORD_REDIS_PORT"));
+	        getenv("CONCORD_REDIS_PORT"));
 	ck_assert_int_eq(th_sh(cmd), 0);
 }
 END_TEST
@@ -353,25 +355,28 @@ START_TEST(failing_job_backs_off_then_dies_and_retry_revives_it)
 	ck_assert_int_gt(max, 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(job, "attempts")), max);
 	ck_assert_str_eq(json_string_value(json_object_get(job, "error")),
-		"injected failure (CONCORD_FAULT=fail:tenant.export)");
+	        "injected failure (CONCORD_FAULT=fail:tenant.export)");
 	ck_assert_int_eq(json_array_size(json_object_get(job, "attempt_log")), (size_t)max);
 	json_decref(job);
 	/* every failure but the last scheduled the next attempt 200 ms * 2^(n-1), with
 	 * equal jitter (between half and all of it), and no attempt started early */
-	sql_is("4", "SELECT count(*) FROM job_attempts WHERE tenant_id = '%s' AND job_id = '%s'"
-		    " AND outcome = 'failed' AND worker_id = '%s' AND seq < 5"
-		    " AND extract(epoch FROM retry_at - finished_at) * 1000"
-		    "     BETWEEN 100 * 2 ^ (seq - 1) AND 200 * 2 ^ (seq - 1) + 1",
-		client, id, wid);
-	sql_is("t", "SELECT retry_at IS NULL AND outcome = 'failed' FROM job_attempts"
-		    " WHERE tenant_id = '%s' AND job_id = '%s' AND seq = %lld",
-		client, id, (long long)max);
-	sql_is("4", "SELECT count(*) FROM job_attempts a JOIN job_attempts b"
-		    " ON b.tenant_id = a.tenant_id AND b.job_id = a.job_id AND b.seq = a.seq + 1"
-		    " WHERE a.tenant_id = '%s' AND a.job_id = '%s' AND b.started_at >= a.retry_at",
-		client, id);
+	sql_is("4",
+	        "SELECT count(*) FROM job_attempts WHERE tenant_id = '%s' AND job_id = '%s'"
+	        " AND outcome = 'failed' AND worker_id = '%s' AND seq < 5"
+	        " AND extract(epoch FROM retry_at - finished_at) * 1000"
+	        "     BETWEEN 100 * 2 ^ (seq - 1) AND 200 * 2 ^ (seq - 1) + 1",
+	        client, id, wid);
+	sql_is("t",
+	        "SELECT retry_at IS NULL AND outcome = 'failed' FROM job_attempts"
+	        " WHERE tenant_id = '%s' AND job_id = '%s' AND seq = %lld",
+	        client, id, (long long)max);
+	sql_is("4",
+	        "SELECT count(*) FROM job_attempts a JOIN job_attempts b"
+	        " ON b.tenant_id = a.tenant_id AND b.job_id = a.job_id AND b.seq = a.seq + 1"
+	        " WHERE a.tenant_id = '%s' AND a.job_id = '%s' AND b.started_at >= a.retry_at",
+	        client, id);
 	sql_is("0", "SELECT count(*) FROM artifacts WHERE tenant_id = '%s' AND job_id = '%s'",
-		client, id);
+	        client, id);
 	/* the faulty worker shuts down cleanly on SIGTERM */
 	kill(w, SIGTERM);
 	int st = wait_exit(w, 30);
@@ -392,10 +397,11 @@ START_TEST(failing_job_backs_off_then_dies_and_retry_revives_it)
 	ck_assert_str_eq(log_str(job, (size_t)max, "outcome"), "succeeded");
 	json_decref(job);
 	one_result(id);
-	sql_is("1", "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-		    " AND action = 'job.retry' AND entity_id = '%s' AND before->>'state' = 'dead'"
-		    " AND after->>'state' = 'queued' AND actor_id = '%s'",
-		client, id, op.user_id);
+	sql_is("1",
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	        " AND action = 'job.retry' AND entity_id = '%s' AND before->>'state' = 'dead'"
+	        " AND after->>'state' = 'queued' AND actor_id = '%s'",
+	        client, id, op.user_id);
 	/* a succeeded job cannot be retried */
 	th_req("POST", path, op.token, NULL, in_client, &r);
 	ck_assert_int_eq(r.status, 409);
@@ -404,17 +410,18 @@ START_TEST(failing_job_backs_off_then_dies_and_retry_revives_it)
 }
 END_TEST
 
-#define LOCK_HOLDER                                                                        \
-	"FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = 7242100"    \
+#define LOCK_HOLDER                                                                                \
+	"FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = 7242100"            \
 	" AND objsubid = 1 AND granted"
 
 START_TEST(scheduler_lock_is_retaken_when_the_leader_session_dies)
 {
 	ck_assert(wait_sql("1", 30, "SELECT count(*) " LOCK_HOLDER));
 	char *pid = th_sql("SELECT pid " LOCK_HOLDER);
-	sql_is("t", "SELECT application_name LIKE 'concord-worker:%%:scheduler'"
-		    " FROM pg_stat_activity WHERE pid = %s",
-		pid);
+	sql_is("t",
+	        "SELECT application_name LIKE 'concord-worker:%%:scheduler'"
+	        " FROM pg_stat_activity WHERE pid = %s",
+	        pid);
 	sql_is("t", "SELECT pg_terminate_backend(%s)", pid);
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT count(*) " LOCK_HOLDER " AND pid <> %s", pid);
@@ -423,17 +430,17 @@ START_TEST(scheduler_lock_is_retaken_when_the_leader_session_dies)
 	/* the new leader fires a due schedule */
 	struct th_resp r;
 	th_req("POST", "/v1/schedules", op.token,
-		"{\"job_type\":\"tenant.export\",\"cron\":\"0 * * * *\"}", in_client, &r);
+	        "{\"job_type\":\"tenant.export\",\"cron\":\"0 * * * *\"}", in_client, &r);
 	ck_assert_int_eq(r.status, 201);
 	char id[37];
 	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
 	th_free(&r);
 	free(sqlf("UPDATE schedules SET next_run_at = now() - interval '1 minute' WHERE id = '%s'",
-		id));
+	        id));
 	snprintf(sql, sizeof sql,
-		"SELECT count(*) FROM jobs WHERE tenant_id = '%s' AND idempotency_key LIKE"
-		" 'schedule:%s:%%'",
-		client, id);
+	        "SELECT count(*) FROM jobs WHERE tenant_id = '%s' AND idempotency_key LIKE"
+	        " 'schedule:%s:%%'",
+	        client, id);
 	ck_assert(wait_sql("1", 30, sql));
 	free(pid);
 }
@@ -448,7 +455,7 @@ START_TEST(unknown_fault_knob_refuses_to_start)
 	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit status %d", st);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "grep -q \"unknown knob 'exit_after_runn'\" %s/worker-%s.log",
-		getenv("CONCORD_TEST_LOGDIR"), wid);
+	        getenv("CONCORD_TEST_LOGDIR"), wid);
 	ck_assert_int_eq(th_sh(cmd), 0);
 }
 END_TEST

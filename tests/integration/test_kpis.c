@@ -29,7 +29,7 @@ static void teardown(void)
 
 /* A request as token (NULL: the operator) in tenant (NULL: the client). */
 static long call_as(const char *token, const char *tenant, const char *method, const char *path,
-	const char *body, const char *if_match, struct th_resp *r)
+        const char *body, const char *if_match, struct th_resp *r)
 {
 	char im[64], th[80];
 	snprintf(th, sizeof th, "X-Concord-Tenant: %s", tenant ? tenant : client);
@@ -43,32 +43,32 @@ static long call_as(const char *token, const char *tenant, const char *method, c
 }
 
 static void refused(const char *method, const char *path, const char *body, const char *if_match,
-	long status, const char *field)
+        long status, const char *field)
 {
 	struct th_resp r;
 	call_as(NULL, NULL, method, path, body, if_match, &r);
 	ck_assert_msg(r.status == status, "%s %s: want %ld got %ld: %s", method, path, status,
-		r.status, r.body);
+	        r.status, r.body);
 	if (field)
 		ck_assert_msg(th_str(&r, "field") && strcmp(th_str(&r, "field"), field) == 0,
-			"want field %s: %s", field, r.body);
+		        "want field %s: %s", field, r.body);
 	th_free(&r);
 }
 
 static json_t *ok_in(const char *tenant, const char *method, const char *path, const char *body,
-	const char *if_match, long want)
+        const char *if_match, long want)
 {
 	struct th_resp r;
 	call_as(NULL, tenant, method, path, body, if_match, &r);
 	ck_assert_msg(r.status == want, "%s %s: want %ld got %ld: %s", method, path, want, r.status,
-		r.body);
+	        r.body);
 	json_t *j = json_incref(r.json);
 	th_free(&r);
 	return j;
 }
 
-static json_t *ok(const char *method, const char *path, const char *body, const char *if_match,
-	long want)
+static json_t *ok(
+        const char *method, const char *path, const char *body, const char *if_match, long want)
 {
 	return ok_in(NULL, method, path, body, if_match, want);
 }
@@ -87,7 +87,7 @@ static char *sqlf(const char *fmt, ...)
 static long count_of(const char *table, const char *where)
 {
 	char *n =
-		sqlf("SELECT count(*) FROM %s WHERE tenant_id = '%s' AND %s", table, client, where);
+	        sqlf("SELECT count(*) FROM %s WHERE tenant_id = '%s' AND %s", table, client, where);
 	long v = atol(n);
 	free(n);
 	return v;
@@ -115,9 +115,9 @@ static char *kpi(const char *tenant, const char *fields)
 {
 	char body[1024];
 	snprintf(body, sizeof body,
-		"{\"definition\": \"as defined in the KPI sheet\", \"owner_id\": \"%s\","
-		" \"source\": \"monthly report\", %s}",
-		op.user_id, fields);
+	        "{\"definition\": \"as defined in the KPI sheet\", \"owner_id\": \"%s\","
+	        " \"source\": \"monthly report\", %s}",
+	        op.user_id, fields);
 	json_t *k = ok_in(tenant, "POST", "/v1/kpis", body, NULL, 201);
 	char *id = strdup(str(k, "id"));
 	json_decref(k);
@@ -139,65 +139,65 @@ START_TEST(kpi_definition_rules_name_the_field)
 		const char *fields;
 		const char *field;
 	} cases[] = {
-		{"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
-		 "\"target\": 95,"
-		 " \"warning_threshold\": 97, \"critical_threshold\": 80, \"frequency\":"
-		 " \"monthly\"",
-			"warning_threshold"},
-		{"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
-		 "\"target\": 95,"
-		 " \"warning_threshold\": 90, \"critical_threshold\": 91, \"frequency\":"
-		 " \"monthly\"",
-			"critical_threshold"},
-		{"\"name\": \"Incidents\", \"unit\": \"count\", \"direction\": \"lower_better\","
-		 " \"target\": 2, \"warning_threshold\": 1, \"critical_threshold\": 10,"
-		 " \"frequency\": \"monthly\"",
-			"warning_threshold"},
-		{"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
-		 "\"target\": 95,"
-		 " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\": \"daily\"",
-			"frequency"},
-		{"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"up\", \"target\": 95,"
-		 " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\":"
-		 " \"monthly\"",
-			"direction"},
-		{"\"name\": \"Patch\", \"direction\": \"higher_better\", \"target\": 95,"
-		 " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\":"
-		 " \"monthly\"",
-			"unit"},
-		{"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
-		 "\"target\": \"95\","
-		 " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\":"
-		 " \"monthly\"",
-			"target"},
+	        {"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
+	         "\"target\": 95,"
+	         " \"warning_threshold\": 97, \"critical_threshold\": 80, \"frequency\":"
+	         " \"monthly\"",
+	                "warning_threshold"},
+	        {"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
+	         "\"target\": 95,"
+	         " \"warning_threshold\": 90, \"critical_threshold\": 91, \"frequency\":"
+	         " \"monthly\"",
+	                "critical_threshold"},
+	        {"\"name\": \"Incidents\", \"unit\": \"count\", \"direction\": \"lower_better\","
+	         " \"target\": 2, \"warning_threshold\": 1, \"critical_threshold\": 10,"
+	         " \"frequency\": \"monthly\"",
+	                "warning_threshold"},
+	        {"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
+	         "\"target\": 95,"
+	         " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\": \"daily\"",
+	                "frequency"},
+	        {"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"up\", \"target\": 95,"
+	         " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\":"
+	         " \"monthly\"",
+	                "direction"},
+	        {"\"name\": \"Patch\", \"direction\": \"higher_better\", \"target\": 95,"
+	         " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\":"
+	         " \"monthly\"",
+	                "unit"},
+	        {"\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\", "
+	         "\"target\": \"95\","
+	         " \"warning_threshold\": 90, \"critical_threshold\": 80, \"frequency\":"
+	         " \"monthly\"",
+	                "target"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(body, sizeof body,
-			"{\"definition\": \"d\", \"owner_id\": \"%s\", \"source\": \"s\", %s}",
-			op.user_id, cases[i].fields);
+		        "{\"definition\": \"d\", \"owner_id\": \"%s\", \"source\": \"s\", %s}",
+		        op.user_id, cases[i].fields);
 		refused("POST", "/v1/kpis", body, NULL, 400, cases[i].field);
 	}
 	refused("POST", "/v1/kpis",
-		"{\"name\": \"Patch\", \"definition\": \"d\", \"unit\": \"%\", \"direction\":"
-		" \"higher_better\", \"target\": 95, \"warning_threshold\": 90,"
-		" \"critical_threshold\": 80,"
-		" \"frequency\": \"monthly\", \"owner_id\":"
-		" \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\","
-		" \"source\": \"s\"}",
-		NULL, 400, "owner_id");
+	        "{\"name\": \"Patch\", \"definition\": \"d\", \"unit\": \"%\", \"direction\":"
+	        " \"higher_better\", \"target\": 95, \"warning_threshold\": 90,"
+	        " \"critical_threshold\": 80,"
+	        " \"frequency\": \"monthly\", \"owner_id\":"
+	        " \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\","
+	        " \"source\": \"s\"}",
+	        NULL, 400, "owner_id");
 	snprintf(body, sizeof body,
-		"{\"name\": \"Patch\", \"definition\": \"d\", \"unit\": \"%%\", \"direction\":"
-		" \"higher_better\", \"target\": 95, \"warning_threshold\": 90,"
-		" \"critical_threshold\": 80,"
-		" \"frequency\": \"monthly\", \"owner_id\": \"%s\"}",
-		op.user_id);
+	        "{\"name\": \"Patch\", \"definition\": \"d\", \"unit\": \"%%\", \"direction\":"
+	        " \"higher_better\", \"target\": 95, \"warning_threshold\": 90,"
+	        " \"critical_threshold\": 80,"
+	        " \"frequency\": \"monthly\", \"owner_id\": \"%s\"}",
+	        op.user_id);
 	refused("POST", "/v1/kpis", body, NULL, 400, "source");
 	ck_assert_int_eq(count_of("kpis", "true"), 0);
 	char *id =
-		kpi(NULL, "\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\","
-			  " \"target\": 95.5, \"warning_threshold\": 90,"
-			  " \"critical_threshold\": 80,"
-			  " \"frequency\": \"monthly\"");
+	        kpi(NULL, "\"name\": \"Patch\", \"unit\": \"%\", \"direction\": \"higher_better\","
+	                  " \"target\": 95.5, \"warning_threshold\": 90,"
+	                  " \"critical_threshold\": 80,"
+	                  " \"frequency\": \"monthly\"");
 	char path[96];
 	snprintf(path, sizeof path, "/v1/kpis/%s", id);
 	json_t *k = ok("GET", path, NULL, NULL, 200);
@@ -220,9 +220,9 @@ END_TEST
 START_TEST(measurements_are_append_only_and_dated_within_the_kpis_life)
 {
 	char *id = kpi(NULL, "\"name\": \"Phishing click rate\", \"unit\": \"%\", \"direction\":"
-			     " \"lower_better\", \"target\": 3, \"warning_threshold\": 5,"
-			     " \"critical_threshold\": 10, \"frequency\": \"quarterly\","
-			     " \"start_date\": \"2020-01-01\"");
+	                     " \"lower_better\", \"target\": 3, \"warning_threshold\": 5,"
+	                     " \"critical_threshold\": 10, \"frequency\": \"quarterly\","
+	                     " \"start_date\": \"2020-01-01\"");
 	char path[128], body[160];
 	snprintf(path, sizeof path, "/v1/kpis/%s/measurements", id);
 	char *tomorrow = th_sql("SELECT (current_date + 1)::text");
@@ -230,15 +230,16 @@ START_TEST(measurements_are_append_only_and_dated_within_the_kpis_life)
 	free(tomorrow);
 	refused("POST", path, body, NULL, 422, "measured_on");
 	refused("POST", path, "{\"measured_on\": \"2019-12-31\", \"value\": 4}", NULL, 422,
-		"measured_on");
+	        "measured_on");
 	refused("POST", path, "{\"measured_on\": \"2020-02-01\", \"value\": \"four\"}", NULL, 400,
-		"value");
+	        "value");
 	refused("POST", path, "{\"measured_on\": \"2020-02-30\", \"value\": 4}", NULL, 400,
-		"measured_on");
+	        "measured_on");
 	ck_assert_int_eq(count_of("kpi_measurements", "true"), 0);
-	json_t *m = ok("POST", path, "{\"measured_on\": \"2020-02-01\", \"value\": 4.2, \"note\":"
-				     " \"campaign of 120 mails\"}",
-		NULL, 201);
+	json_t *m = ok("POST", path,
+	        "{\"measured_on\": \"2020-02-01\", \"value\": 4.2, \"note\":"
+	        " \"campaign of 120 mails\"}",
+	        NULL, 201);
 	ck_assert(json_real_value(json_object_get(m, "value")) == 4.2);
 	ck_assert_str_eq(str(m, "recorded_by"), op.user_id);
 	json_decref(m);
@@ -268,7 +269,7 @@ static json_t *run_aggregation(const char *as_of)
 	json_decref(job);
 	const char *h[] = {tenant_hdr, NULL};
 	ck_assert_msg(th_wait_json(path, op.token, h, "state", "succeeded", 60),
-		"kpi.aggregate did not succeed");
+	        "kpi.aggregate did not succeed");
 	json_t *j = ok("GET", path, NULL, NULL, 200);
 	json_t *result = json_incref(json_object_get(j, "result"));
 	json_decref(j);
@@ -280,10 +281,10 @@ START_TEST(aggregation_job_gives_exact_figures_on_a_crafted_data_set)
 	/* monthly, higher is better: Jan..Jun 2020 are due on 15 July; March and June have
 	 * no value; the April correction (90, recorded after 88) counts */
 	char *k1 = kpi(NULL, "\"ref\": \"K1\", \"name\": \"Patch compliance\", \"unit\": \"%\","
-			     " \"direction\": \"higher_better\", \"target\": 95,"
-			     " \"warning_threshold\": 90,"
-			     " \"critical_threshold\": 80, \"frequency\": \"monthly\","
-			     " \"start_date\": \"2020-01-10\"");
+	                     " \"direction\": \"higher_better\", \"target\": 95,"
+	                     " \"warning_threshold\": 90,"
+	                     " \"critical_threshold\": 80, \"frequency\": \"monthly\","
+	                     " \"start_date\": \"2020-01-10\"");
 	unschedule(client);
 	measure(k1, "2020-01-31", "80");
 	measure(k1, "2020-02-15", "85");
@@ -293,26 +294,26 @@ START_TEST(aggregation_job_gives_exact_figures_on_a_crafted_data_set)
 	measure(k1, "2020-07-05", "99");
 	/* quarterly, lower is better: Q1 and Q2 due, both measured; 3 -> 4 deteriorates */
 	char *k2 =
-		kpi(NULL, "\"ref\": \"K2\", \"name\": \"Security incidents\", \"unit\": \"count\","
-			  " \"direction\": \"lower_better\", \"target\": 2,"
-			  " \"warning_threshold\": 5,"
-			  " \"critical_threshold\": 10, \"frequency\": \"quarterly\","
-			  " \"start_date\": \"2020-01-01\"");
+	        kpi(NULL, "\"ref\": \"K2\", \"name\": \"Security incidents\", \"unit\": \"count\","
+	                  " \"direction\": \"lower_better\", \"target\": 2,"
+	                  " \"warning_threshold\": 5,"
+	                  " \"critical_threshold\": 10, \"frequency\": \"quarterly\","
+	                  " \"start_date\": \"2020-01-01\"");
 	measure(k2, "2020-02-01", "3");
 	measure(k2, "2020-05-01", "4");
 	/* weekly from Monday 1 June: six weeks due by Wednesday 15 July, none measured */
 	char *k3 =
-		kpi(NULL, "\"ref\": \"K3\", \"name\": \"Model drift reviews\", \"unit\": \"count\","
-			  " \"direction\": \"higher_better\", \"target\": 1,"
-			  " \"warning_threshold\": 1,"
-			  " \"critical_threshold\": 0, \"frequency\": \"weekly\","
-			  " \"applies_to\": \"aims\","
-			  " \"start_date\": \"2020-06-01\"");
+	        kpi(NULL, "\"ref\": \"K3\", \"name\": \"Model drift reviews\", \"unit\": \"count\","
+	                  " \"direction\": \"higher_better\", \"target\": 1,"
+	                  " \"warning_threshold\": 1,"
+	                  " \"critical_threshold\": 0, \"frequency\": \"weekly\","
+	                  " \"applies_to\": \"aims\","
+	                  " \"start_date\": \"2020-06-01\"");
 	/* a retired KPI is left out */
 	free(kpi(NULL, "\"ref\": \"K4\", \"name\": \"Old\", \"unit\": \"count\", \"direction\":"
-		       " \"higher_better\", \"target\": 1, \"warning_threshold\": 1,"
-		       " \"critical_threshold\": 0, \"frequency\": \"annual\", \"active\": false,"
-		       " \"start_date\": \"2015-01-01\""));
+	               " \"higher_better\", \"target\": 1, \"warning_threshold\": 1,"
+	               " \"critical_threshold\": 0, \"frequency\": \"annual\", \"active\": false,"
+	               " \"start_date\": \"2015-01-01\""));
 	json_t *res = run_aggregation("2020-07-15");
 	ck_assert_str_eq(str(res, "as_of"), "2020-07-15");
 	ck_assert_int_eq(num(res, "kpis"), 3);
@@ -381,8 +382,8 @@ START_TEST(the_first_kpi_schedules_the_aggregation_for_the_tenant)
 	ck_assert_int_eq(json_array_size(json_object_get(s, "items")), 0);
 	json_decref(s);
 	free(kpi(NULL, "\"name\": \"A\", \"unit\": \"%\", \"direction\": \"higher_better\","
-		       " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
-		       " \"frequency\": \"monthly\""));
+	               " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
+	               " \"frequency\": \"monthly\""));
 	s = ok("GET", "/v1/schedules?job_type=kpi.aggregate", NULL, NULL, 200);
 	json_t *items = json_object_get(s, "items");
 	ck_assert_int_eq(json_array_size(items), 1);
@@ -394,15 +395,15 @@ START_TEST(the_first_kpi_schedules_the_aggregation_for_the_tenant)
 	/* the tenant may remove it: a later KPI does not bring it back */
 	json_decref(ok("DELETE", path, NULL, "1", 204));
 	free(kpi(NULL, "\"name\": \"B\", \"unit\": \"%\", \"direction\": \"higher_better\","
-		       " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
-		       " \"frequency\": \"monthly\""));
+	               " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
+	               " \"frequency\": \"monthly\""));
 	s = ok("GET", "/v1/schedules?job_type=kpi.aggregate", NULL, NULL, 200);
 	ck_assert_int_eq(json_array_size(json_object_get(s, "items")), 0);
 	json_decref(s);
 	ck_assert_int_eq(count_of("audit_events", "action = 'schedule.create'"), 1);
 	/* and schedule it again, its own way */
 	s = ok("POST", "/v1/schedules",
-		"{\"job_type\": \"kpi.aggregate\", \"cron\": \"0 6 * * 1\"}", NULL, 201);
+	        "{\"job_type\": \"kpi.aggregate\", \"cron\": \"0 6 * * 1\"}", NULL, 201);
 	ck_assert_str_eq(str(s, "job_type"), "kpi.aggregate");
 	json_decref(s);
 	refused("POST", "/v1/kpis/aggregate", "{\"as_of\": \"15/07/2020\"}", NULL, 400, "as_of");
@@ -415,23 +416,23 @@ START_TEST(portfolio_shows_only_clients_the_caller_is_a_member_of)
 	char other[37];
 	th_new_client(&op, other);
 	free(kpi(NULL, "\"name\": \"A1\", \"unit\": \"%\", \"direction\": \"higher_better\","
-		       " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
-		       " \"frequency\": \"monthly\""));
+	               " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
+	               " \"frequency\": \"monthly\""));
 	free(kpi(NULL, "\"name\": \"A2\", \"unit\": \"%\", \"direction\": \"higher_better\","
-		       " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
-		       " \"frequency\": \"monthly\""));
+	               " \"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
+	               " \"frequency\": \"monthly\""));
 	free(kpi(other, "\"name\": \"B1\", \"unit\": \"%\", \"direction\": \"higher_better\","
-			"\"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
-			" \"frequency\": \"monthly\""));
+	                "\"target\": 95, \"warning_threshold\": 90, \"critical_threshold\": 80,"
+	                " \"frequency\": \"monthly\""));
 	unschedule(client);
 	unschedule(other);
 	/* a consultant of the consultancy, assigned to the first client only */
 	char body[300], email[160], path[160];
 	snprintf(email, sizeof email, "pf-%s@%s.example", th_unique(), op.slug);
 	snprintf(body, sizeof body,
-		"{\"email\": \"%s\", \"password\": \"portfolio-password-1\", \"role\":"
-		" \"consultant\"}",
-		email);
+	        "{\"email\": \"%s\", \"password\": \"portfolio-password-1\", \"role\":"
+	        " \"consultant\"}",
+	        email);
 	json_t *u = ok_in(op.tenant_id, "POST", "/v1/users", body, NULL, 201);
 	snprintf(path, sizeof path, "/v1/tenants/%s/assignments/%s", client, str(u, "id"));
 	json_decref(u);
@@ -461,10 +462,10 @@ START_TEST(portfolio_shows_only_clients_the_caller_is_a_member_of)
 	call_as(NULL, op.tenant_id, "GET", "/v1/portfolio/risks", NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(num(r.json, "included"), 2);
-	ck_assert_int_eq(num(json_object_get(json_array_get(json_object_get(r.json, "items"), 0),
-				 "risks"),
-				 "open_risks"),
-		0);
+	ck_assert_int_eq(
+	        num(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "risks"),
+	                "open_risks"),
+	        0);
 	th_free(&r);
 	/* another consultancy sees none of them; a client tenant has no portfolio */
 	struct th_operator stranger;

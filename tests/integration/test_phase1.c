@@ -29,8 +29,8 @@ static void teardown(void)
 	th_operator_free(&op);
 }
 
-static json_t *ok(const char *method, const char *path, const char *body, const char *if_match,
-	long want)
+static json_t *ok(
+        const char *method, const char *path, const char *body, const char *if_match, long want)
 {
 	char im[64];
 	const char *h[3] = {tenant_hdr, NULL, NULL};
@@ -41,7 +41,7 @@ static json_t *ok(const char *method, const char *path, const char *body, const 
 	struct th_resp r;
 	th_req(method, path, op.token, body, h, &r);
 	ck_assert_msg(r.status == want, "%s %s: want %ld got %ld: %s", method, path, want, r.status,
-		r.body);
+	        r.body);
 	json_t *j = json_incref(r.json);
 	th_free(&r);
 	return j;
@@ -64,23 +64,23 @@ static char *sqlf(const char *fmt, ...)
 }
 
 static const char methodology[] =
-	"{\"likelihood\": [{\"level\": 1, \"name\": \"Rare\", \"criteria\": \"under once in 10"
-	" years\"},"
-	" {\"level\": 2, \"name\": \"Possible\", \"criteria\": \"about once a year\"},"
-	" {\"level\": 3, \"name\": \"Likely\", \"criteria\": \"several times a year\"}],"
-	" \"impact\": [{\"level\": 1, \"name\": \"Minor\", \"criteria\": \"no lasting effect\"},"
-	" {\"level\": 2, \"name\": \"Major\", \"criteria\": \"serious, recoverable\"},"
-	" {\"level\": 3, \"name\": \"Severe\", \"criteria\": \"lasting or irreversible\"}],"
-	" \"levels\": [{\"key\": \"low\", \"name\": \"Low\", \"color\": \"#2e7d32\","
-	" \"review_months\": 12},"
-	" {\"key\": \"medium\", \"name\": \"Medium\", \"color\": \"#f9a825\", \"review_months\":"
-	" 6},"
-	" {\"key\": \"high\", \"name\": \"High\", \"color\": \"#c62828\", \"review_months\": 3}],"
-	" \"matrix\": [[\"low\", \"low\", \"medium\"], [\"low\", \"medium\", \"high\"],"
-	" [\"medium\", \"high\", \"high\"]], \"appetite\": \"medium\","
-	" \"acceptance\": [{\"level\": \"low\", \"roles\": [\"isms_lead\"]},"
-	" {\"level\": \"medium\", \"roles\": [\"isms_lead\", \"aims_lead\"]},"
-	" {\"level\": \"high\", \"roles\": [\"sponsor\"]}]}";
+        "{\"likelihood\": [{\"level\": 1, \"name\": \"Rare\", \"criteria\": \"under once in 10"
+        " years\"},"
+        " {\"level\": 2, \"name\": \"Possible\", \"criteria\": \"about once a year\"},"
+        " {\"level\": 3, \"name\": \"Likely\", \"criteria\": \"several times a year\"}],"
+        " \"impact\": [{\"level\": 1, \"name\": \"Minor\", \"criteria\": \"no lasting effect\"},"
+        " {\"level\": 2, \"name\": \"Major\", \"criteria\": \"serious, recoverable\"},"
+        " {\"level\": 3, \"name\": \"Severe\", \"criteria\": \"lasting or irreversible\"}],"
+        " \"levels\": [{\"key\": \"low\", \"name\": \"Low\", \"color\": \"#2e7d32\","
+        " \"review_months\": 12},"
+        " {\"key\": \"medium\", \"name\": \"Medium\", \"color\": \"#f9a825\", \"review_months\":"
+        " 6},"
+        " {\"key\": \"high\", \"name\": \"High\", \"color\": \"#c62828\", \"review_months\": 3}],"
+        " \"matrix\": [[\"low\", \"low\", \"medium\"], [\"low\", \"medium\", \"high\"],"
+        " [\"medium\", \"high\", \"high\"]], \"appetite\": \"medium\","
+        " \"acceptance\": [{\"level\": \"low\", \"roles\": [\"isms_lead\"]},"
+        " {\"level\": \"medium\", \"roles\": [\"isms_lead\", \"aims_lead\"]},"
+        " {\"level\": \"high\", \"roles\": [\"sponsor\"]}]}";
 
 /* Methodology, one IS risk with a treatment action, one AI risk. Returns the IS risk id. */
 static char *register_with_two_risks(void)
@@ -88,29 +88,29 @@ static char *register_with_two_risks(void)
 	json_decref(ok("PUT", "/v1/risk-methodology", methodology, NULL, 201));
 	char body[1024];
 	snprintf(body, sizeof body,
-		"{\"type\": \"is\", \"title\": \"Credential stuffing on the portal <script>\","
-		" \"owner_id\": \"%s\", \"treatment_option\": \"modify\","
-		" \"inherent\": {\"likelihood\": 3, \"impact\": 2}, \"residual\": {\"likelihood\":"
-		" 1,"
-		" \"impact\": 2}}",
-		op.user_id);
+	        "{\"type\": \"is\", \"title\": \"Credential stuffing on the portal <script>\","
+	        " \"owner_id\": \"%s\", \"treatment_option\": \"modify\","
+	        " \"inherent\": {\"likelihood\": 3, \"impact\": 2}, \"residual\": {\"likelihood\":"
+	        " 1,"
+	        " \"impact\": 2}}",
+	        op.user_id);
 	json_t *is = ok("POST", "/v1/risks", body, NULL, 201);
 	char *id = strdup(str(is, "id"));
 	json_decref(is);
 	char path[128];
 	snprintf(path, sizeof path, "/v1/risks/%s/actions", id);
 	snprintf(body, sizeof body,
-		"{\"title\": \"Roll out MFA on the portal\", \"owner_id\": \"%s\", \"due_date\":"
-		" \"2030-03-31\"}",
-		op.user_id);
+	        "{\"title\": \"Roll out MFA on the portal\", \"owner_id\": \"%s\", \"due_date\":"
+	        " \"2030-03-31\"}",
+	        op.user_id);
 	json_decref(ok("POST", path, body, NULL, 201));
 	snprintf(body, sizeof body,
-		"{\"type\": \"ai\", \"title\": \"Hallucinated answers in the support assistant\","
-		" \"owner_id\": \"%s\", \"annex_c_sources\": [\"C.3.2\"], \"inherent\":"
-		" {\"likelihood\": 2,"
-		" \"impact\": 1, \"ai_impacts\": {\"individuals\": 2, \"groups\": 1, \"society\":"
-		" 1}}}",
-		op.user_id);
+	        "{\"type\": \"ai\", \"title\": \"Hallucinated answers in the support assistant\","
+	        " \"owner_id\": \"%s\", \"annex_c_sources\": [\"C.3.2\"], \"inherent\":"
+	        " {\"likelihood\": 2,"
+	        " \"impact\": 1, \"ai_impacts\": {\"individuals\": 2, \"groups\": 1, \"society\":"
+	        " 1}}}",
+	        op.user_id);
 	json_decref(ok("POST", "/v1/risks", body, NULL, 201));
 	return id;
 }
@@ -147,9 +147,8 @@ static const char *artifact_named(const json_t *result, const char *name)
 {
 	size_t i;
 	json_t *a;
-	json_array_foreach(json_object_get(result, "artifacts"), i, a)
-		if (strcmp(str(a, "name"), name) == 0)
-			return str(a, "artifact_id");
+	json_array_foreach(json_object_get(result, "artifacts"), i,
+	        a) if (strcmp(str(a, "name"), name) == 0) return str(a, "artifact_id");
 	ck_abort_msg("no artifact %s", name);
 	return NULL;
 }
@@ -198,7 +197,7 @@ START_TEST(risk_export_writes_the_register_and_the_treatment_plan_as_workbooks)
 	free(wb);
 	char *strings = xlsx_part(r.body, r.len, "xl/sharedStrings.xml");
 	ck_assert_ptr_nonnull(
-		strstr(strings, "Unified IS and AI risk register (current, not approved)"));
+	        strstr(strings, "Unified IS and AI risk register (current, not approved)"));
 	ck_assert_ptr_nonnull(strstr(strings, "Credential stuffing (renamed)"));
 	ck_assert_ptr_nonnull(strstr(strings, "Hallucinated answers in the support assistant"));
 	ck_assert_ptr_nonnull(strstr(strings, "C.3.2"));
@@ -233,8 +232,8 @@ START_TEST(risk_export_writes_the_register_and_the_treatment_plan_as_workbooks)
 	free(before);
 	free(after);
 	char *audits = sqlf("SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-			    " AND action = 'risk.export'",
-		client);
+	                    " AND action = 'risk.export'",
+	        client);
 	ck_assert_str_eq(audits, "2");
 	free(audits);
 	free(id);
@@ -246,39 +245,39 @@ START_TEST(phase1_pack_is_one_self_contained_html_document)
 	char body[2048];
 	/* charter, approved with a dated milestone */
 	snprintf(body, sizeof body,
-		"{\"title\": \"Acme integrated ISMS and AIMS\", \"sponsor_id\": \"%s\","
-		" \"objectives\": [\"ISO/IEC 27001 certification by Q4\"], \"scope_summary\":"
-		" \"Acme SaaS\"}",
-		op.user_id);
+	        "{\"title\": \"Acme integrated ISMS and AIMS\", \"sponsor_id\": \"%s\","
+	        " \"objectives\": [\"ISO/IEC 27001 certification by Q4\"], \"scope_summary\":"
+	        " \"Acme SaaS\"}",
+	        op.user_id);
 	json_decref(ok("PUT", "/v1/engagement/charter", body, NULL, 201));
-	json_decref(ok("PATCH", "/v1/engagement/items/P1.M2", "{\"due_date\": \"2026-03-31\"}", "1",
-		200));
+	json_decref(ok(
+	        "PATCH", "/v1/engagement/items/P1.M2", "{\"due_date\": \"2026-03-31\"}", "1", 200));
 	json_decref(ok("POST", "/v1/engagement/charter/approve", NULL, NULL, 201));
 	/* governance */
 	json_decref(ok("POST", "/v1/committees",
-		"{\"name\": \"Security and AI committee\", \"remit\": \"risk decisions\","
-		" \"cadence\":"
-		" \"monthly\", \"members\": [{\"name\": \"Jane Roe\", \"function\": \"CISO\","
-		" \"chair\": true}]}",
-		NULL, 201));
+	        "{\"name\": \"Security and AI committee\", \"remit\": \"risk decisions\","
+	        " \"cadence\":"
+	        " \"monthly\", \"members\": [{\"name\": \"Jane Roe\", \"function\": \"CISO\","
+	        " \"chair\": true}]}",
+	        NULL, 201));
 	json_decref(ok("PUT", "/v1/raci",
-		"{\"roles\": [{\"key\": \"isms\", \"name\": \"ISMS Owner\"}, {\"key\": \"aims\","
-		" \"name\":"
-		" \"AIMS Owner\"}], \"activities\": [{\"key\": \"risk\", \"name\": \"Risk"
-		" assessment\","
-		" \"assignments\": {\"isms\": \"A\", \"aims\": \"R\"}}]}",
-		NULL, 201));
+	        "{\"roles\": [{\"key\": \"isms\", \"name\": \"ISMS Owner\"}, {\"key\": \"aims\","
+	        " \"name\":"
+	        " \"AIMS Owner\"}], \"activities\": [{\"key\": \"risk\", \"name\": \"Risk"
+	        " assessment\","
+	        " \"assignments\": {\"isms\": \"A\", \"aims\": \"R\"}}]}",
+	        NULL, 201));
 	json_decref(ok("POST", "/v1/raci/approve", NULL, NULL, 201));
 	/* context and scopes */
 	json_decref(ok("POST", "/v1/context/issues",
-		"{\"kind\": \"external\", \"title\": \"Customers demand AI transparency\"}", NULL,
-		201));
+	        "{\"kind\": \"external\", \"title\": \"Customers demand AI transparency\"}", NULL,
+	        201));
 	json_decref(ok("PUT", "/v1/scopes/isms",
-		"{\"entities\": [\"Acme SAS\"], \"exclusions\": [{\"item\": \"Legacy billing\","
-		" \"justification\": \"decommissioned in May\"}]}",
-		NULL, 201));
+	        "{\"entities\": [\"Acme SAS\"], \"exclusions\": [{\"item\": \"Legacy billing\","
+	        " \"justification\": \"decommissioned in May\"}]}",
+	        NULL, 201));
 	json_decref(ok("PUT", "/v1/scopes/aims",
-		"{\"entities\": [\"Acme SAS\"], \"ai_roles\": [\"deployer\"]}", NULL, 201));
+	        "{\"entities\": [\"Acme SAS\"], \"ai_roles\": [\"deployer\"]}", NULL, 201));
 	json_decref(ok("POST", "/v1/scopes/isms/approve", NULL, NULL, 201));
 	/* risks */
 	free(register_with_two_risks());
@@ -297,23 +296,26 @@ START_TEST(phase1_pack_is_one_self_contained_html_document)
 	const char *html = r.body;
 	ck_assert_int_eq(strncmp(html, "<!DOCTYPE html>", 15), 0);
 	static const char *const expected[] = {
-		"Acme integrated ISMS and AIMS",       /* charter */
-		"ISO/IEC 27001 certification by Q4",    /* its objectives */
-		"Security and AI committee",            /* committees */
-		"AIMS Owner",                           /* RACI */
-		"Customers demand AI transparency",     /* context */
-		"Legacy billing - justification: decommissioned in May", /* ISMS scope */
-		"deployer",                             /* the organisation's AI roles */
-		"Security policy (v1) + AI policy (v1)", /* policies deliverable */
-		"Risk appetite: risks up to level <strong>medium</strong>",
-		"IS-001", "AI-001", "C.3.2",            /* both registers */
-		"Roll out MFA on the portal",           /* treatment plan */
-		"<svg xmlns=\"http://www.w3.org/2000/svg\"", /* heat maps */
-		"IS risks: residual", "AI risks: inherent",
-		"Statements of Applicability",
-		"<tr class=\"done\"><td>P1.D1</td>",    /* charter + committee + RACI approved */
-		"<tr class=\"done\"><td>P1.D4</td>",    /* methodology + AI register v1 */
-		"Credential stuffing on the portal &lt;script&gt;",
+	        "Acme integrated ISMS and AIMS",                         /* charter */
+	        "ISO/IEC 27001 certification by Q4",                     /* its objectives */
+	        "Security and AI committee",                             /* committees */
+	        "AIMS Owner",                                            /* RACI */
+	        "Customers demand AI transparency",                      /* context */
+	        "Legacy billing - justification: decommissioned in May", /* ISMS scope */
+	        "deployer",                              /* the organisation's AI roles */
+	        "Security policy (v1) + AI policy (v1)", /* policies deliverable */
+	        "Risk appetite: risks up to level <strong>medium</strong>",
+	        "IS-001",
+	        "AI-001",
+	        "C.3.2",                                     /* both registers */
+	        "Roll out MFA on the portal",                /* treatment plan */
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\"", /* heat maps */
+	        "IS risks: residual",
+	        "AI risks: inherent",
+	        "Statements of Applicability",
+	        "<tr class=\"done\"><td>P1.D1</td>", /* charter + committee + RACI approved */
+	        "<tr class=\"done\"><td>P1.D4</td>", /* methodology + AI register v1 */
+	        "Credential stuffing on the portal &lt;script&gt;",
 	};
 	for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
 		ck_assert_msg(strstr(html, expected[i]), "the pack lacks: %s", expected[i]);
@@ -326,12 +328,12 @@ START_TEST(phase1_pack_is_one_self_contained_html_document)
 	ck_assert_ptr_null(strstr(html, "url("));
 	for (const char *p = strstr(html, "http"); p; p = strstr(p + 1, "http"))
 		ck_assert_msg(strncmp(p, "http://www.w3.org/2000/svg", 26) == 0,
-			"external reference: %.60s", p);
+		        "external reference: %.60s", p);
 	th_free(&r);
 	json_decref(res);
 	char *audits = sqlf("SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
-			    " AND action IN ('report.requested', 'phase1.pack')",
-		client);
+	                    " AND action IN ('report.requested', 'phase1.pack')",
+	        client);
 	ck_assert_str_eq(audits, "2");
 	free(audits);
 }

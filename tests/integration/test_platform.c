@@ -47,7 +47,9 @@ START_TEST(health_and_ready_answer)
 	th_free(&r);
 	th_req("GET", "/readyz", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "checks"), "database")), "ok");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_object_get(r.json, "checks"), "database")),
+	        "ok");
 	th_free(&r);
 }
 END_TEST
@@ -102,7 +104,8 @@ START_TEST(bad_input_classes_are_4xx_naming_the_field)
 {
 	struct th_resp r;
 	/* unknown field */
-	th_req("POST", "/v1/tenants", op.token, "{\"slug\":\"ok-slug\",\"name\":\"x\",\"colour\":1}", NULL, &r);
+	th_req("POST", "/v1/tenants", op.token,
+	        "{\"slug\":\"ok-slug\",\"name\":\"x\",\"colour\":1}", NULL, &r);
 	assert_problem(&r, 400, "colour");
 	th_free(&r);
 	/* wrong type */
@@ -119,7 +122,8 @@ START_TEST(bad_input_classes_are_4xx_naming_the_field)
 	ck_assert_ptr_nonnull(strstr(th_str(&r, "detail"), "malformed JSON"));
 	th_free(&r);
 	/* duplicate keys */
-	th_req("POST", "/v1/tenants", op.token, "{\"name\":\"a\",\"name\":\"b\",\"slug\":\"zz\"}", NULL, &r);
+	th_req("POST", "/v1/tenants", op.token, "{\"name\":\"a\",\"name\":\"b\",\"slug\":\"zz\"}",
+	        NULL, &r);
 	assert_problem(&r, 400, NULL);
 	th_free(&r);
 	/* non-UTF-8 */
@@ -145,7 +149,8 @@ START_TEST(bad_input_classes_are_4xx_naming_the_field)
 	assert_problem(&r, 413, NULL);
 	th_free(&r);
 	/* bad value */
-	th_req("POST", "/v1/tenants", op.token, "{\"slug\":\"Bad Slug!\",\"name\":\"x\"}", NULL, &r);
+	th_req("POST", "/v1/tenants", op.token, "{\"slug\":\"Bad Slug!\",\"name\":\"x\"}", NULL,
+	        &r);
 	assert_problem(&r, 400, "slug");
 	th_free(&r);
 	/* unknown query parameter, bad limit */
@@ -160,7 +165,8 @@ START_TEST(bad_input_classes_are_4xx_naming_the_field)
 	th_free(&r);
 	/* nothing was written by any of these */
 	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM tenants WHERE parent_id = '%s'", op.tenant_id);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM tenants WHERE parent_id = '%s'",
+	        op.tenant_id);
 	char *n = th_sql(sql);
 	ck_assert_str_eq(n, "0");
 	free(n);
@@ -257,7 +263,8 @@ START_TEST(idempotent_post_replays_first_response)
 	th_req("POST", "/v1/tenants", op.token, "{\"slug\":\"other-x\",\"name\":\"Other\"}", h, &c);
 	assert_problem(&c, 422, "Idempotency-Key");
 	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM tenants WHERE parent_id = '%s'", op.tenant_id);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM tenants WHERE parent_id = '%s'",
+	        op.tenant_id);
 	char *n = th_sql(sql);
 	ck_assert_str_eq(n, "1");
 	free(n);

@@ -36,22 +36,22 @@ static char client[37], tenant_hdr[80];
 	" \"acceptance\": [{\"level\": \"low\", \"roles\": [\"risk_compliance\", \"isms_lead\"]}," \
 	" {\"level\": \"medium\", \"roles\": [\"isms_lead\", \"aims_lead\"]},"                     \
 	" {\"level\": \"high\", \"roles\": [\"sponsor\"]}]"
-#define IMPACT4                                                                             \
-	"\"impact\": [{\"level\": 1, \"name\": \"Minor\", \"criteria\": \"no lasting effect\"},"  \
-	" {\"level\": 2, \"name\": \"Moderate\", \"criteria\": \"limited, recoverable\"},"        \
-	" {\"level\": 3, \"name\": \"Major\", \"criteria\": \"serious, slow to recover\"},"       \
+#define IMPACT4                                                                                    \
+	"\"impact\": [{\"level\": 1, \"name\": \"Minor\", \"criteria\": \"no lasting effect\"},"   \
+	" {\"level\": 2, \"name\": \"Moderate\", \"criteria\": \"limited, recoverable\"},"         \
+	" {\"level\": 3, \"name\": \"Major\", \"criteria\": \"serious, slow to recover\"},"        \
 	" {\"level\": 4, \"name\": \"Severe\", \"criteria\": \"lasting or irreversible\"}]"
 
 static const char method_v1[] =
-	"{" SCALES ", " IMPACT4 ", \"matrix\": [[\"low\", \"low\", \"medium\", \"high\"],"
-	" [\"low\", \"medium\", \"high\", \"critical\"], [\"medium\", \"high\", \"critical\","
-	" \"critical\"]]}";
+        "{" SCALES ", " IMPACT4 ", \"matrix\": [[\"low\", \"low\", \"medium\", \"high\"],"
+        " [\"low\", \"medium\", \"high\", \"critical\"], [\"medium\", \"high\", \"critical\","
+        " \"critical\"]]}";
 /* stricter: likelihood 2 x impact 2 becomes high */
 static const char method_v2[] =
-	"{" SCALES ", " IMPACT4 ", \"note\": \"stricter after the kick-off\","
-	" \"matrix\": [[\"low\", \"low\", \"medium\", \"high\"],"
-	" [\"low\", \"high\", \"high\", \"critical\"], [\"medium\", \"high\", \"critical\","
-	" \"critical\"]]}";
+        "{" SCALES ", " IMPACT4 ", \"note\": \"stricter after the kick-off\","
+        " \"matrix\": [[\"low\", \"low\", \"medium\", \"high\"],"
+        " [\"low\", \"high\", \"high\", \"critical\"], [\"medium\", \"high\", \"critical\","
+        " \"critical\"]]}";
 
 static void setup(void)
 {
@@ -67,7 +67,7 @@ static void teardown(void)
 
 /* A request in the client tenant; if_match is the bare version or NULL. */
 static long call(const char *method, const char *path, const char *token, const char *body,
-	const char *if_match, struct th_resp *r)
+        const char *if_match, struct th_resp *r)
 {
 	char im[64];
 	const char *h[3] = {tenant_hdr, NULL, NULL};
@@ -85,7 +85,7 @@ static void assert_problem(struct th_resp *r, long status, const char *field)
 	ck_assert_int_eq(json_integer_value(json_object_get(r->json, "status")), status);
 	if (field) {
 		ck_assert_msg(th_str(r, "field") && strcmp(th_str(r, "field"), field) == 0,
-			"want field %s: %s", field, r->body);
+		        "want field %s: %s", field, r->body);
 	}
 }
 
@@ -103,7 +103,7 @@ static char *sqlf(const char *fmt, ...)
 static long count_of(const char *table, const char *where)
 {
 	char *n =
-		sqlf("SELECT count(*) FROM %s WHERE tenant_id = '%s' AND %s", table, client, where);
+	        sqlf("SELECT count(*) FROM %s WHERE tenant_id = '%s' AND %s", table, client, where);
 	long v = atol(n);
 	free(n);
 	return v;
@@ -181,8 +181,8 @@ START_TEST(risks_need_a_methodology_first)
 	struct th_resp r;
 	char body[512];
 	with_owner("{\"type\": \"is\", \"title\": \"Ransomware\", \"owner_id\": \"OWNER\","
-		   " \"inherent\": {\"likelihood\": 2, \"impact\": 3}}",
-		body, sizeof body);
+	           " \"inherent\": {\"likelihood\": 2, \"impact\": 3}}",
+	        body, sizeof body);
 	call("POST", "/v1/risks", NULL, body, NULL, &r);
 	assert_problem(&r, 422, "methodology");
 	th_free(&r);
@@ -217,12 +217,12 @@ START_TEST(methodology_rules_name_the_field_and_write_nothing)
 	th_free(&r);
 	/* a scale of two levels */
 	call("PUT", "/v1/risk-methodology", NULL,
-		"{\"likelihood\": [{\"level\": 1, \"name\": \"a\", \"criteria\": \"x\"},"
-		" {\"level\": 2,"
-		" \"name\": \"b\", \"criteria\": \"y\"}], \"impact\": [], \"levels\": [],"
-		" \"matrix\": [],"
-		" \"appetite\": \"x\", \"acceptance\": []}",
-		NULL, &r);
+	        "{\"likelihood\": [{\"level\": 1, \"name\": \"a\", \"criteria\": \"x\"},"
+	        " {\"level\": 2,"
+	        " \"name\": \"b\", \"criteria\": \"y\"}], \"impact\": [], \"levels\": [],"
+	        " \"matrix\": [],"
+	        " \"appetite\": \"x\", \"acceptance\": []}",
+	        NULL, &r);
 	assert_problem(&r, 400, "likelihood");
 	th_free(&r);
 	call("GET", "/v1/risk-methodology", NULL, NULL, NULL, &r);
@@ -243,10 +243,10 @@ START_TEST(risk_required_fields_and_links_are_validated_and_nothing_written)
 	const char *oh[] = {hdr, NULL};
 	char body[1024];
 	snprintf(body, sizeof body,
-		"{\"name\": \"CRM database\", \"type\": \"information\", \"owner_id\": \"%s\","
-		" \"classification\": \"confidential\", \"confidentiality\": 4, \"integrity\": 3,"
-		" \"availability\": 2}",
-		op.user_id);
+	        "{\"name\": \"CRM database\", \"type\": \"information\", \"owner_id\": \"%s\","
+	        " \"classification\": \"confidential\", \"confidentiality\": 4, \"integrity\": 3,"
+	        " \"availability\": 2}",
+	        op.user_id);
 	struct th_resp r;
 	th_req("POST", "/v1/assets", op.token, body, oh, &r);
 	ck_assert_int_eq(r.status, 201);
@@ -259,54 +259,54 @@ START_TEST(risk_required_fields_and_links_are_validated_and_nothing_written)
 		long status;
 		const char *field;
 	} cases[] = {
-		{"{\"type\": \"is\", \"title\": \"T\", \"inherent\": {\"likelihood\": 1, "
-		 "\"impact\": 1}}",
-			400, "owner_id"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\"}", 400, "inherent"},
-		{"{\"type\": \"is\", \"owner_id\": \"OWNER\", \"inherent\": {\"likelihood\": 1, "
-		 "\"impact\": 1}}",
-			400, "title"},
-		{"{\"type\": \"ai\", \"title\": \"T\", \"owner_id\": \"OWNER\","
-		 " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-			400, "inherent.ai_impacts"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\","
-		 " \"inherent\": {\"likelihood\": 4, \"impact\": 1}}",
-			400, "inherent.likelihood"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", "
-		 "\"annex_c_sources\": [\"C.3.1\"],"
-		 " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-			400, "annex_c_sources"},
-		{"{\"type\": \"ai\", \"title\": \"T\", \"owner_id\": \"OWNER\","
-		 " \"annex_c_sources\": [\"C.3.1\", \"C.9.9\"], \"inherent\": {\"likelihood\": 1,"
-		 " \"impact\": 1, \"ai_impacts\": {\"individuals\": 1, \"groups\": 1, \"society\":"
-		 " 1}}}",
-			400, "annex_c_sources[1]"},
-		{"{\"type\": \"ai\", \"title\": \"T\", \"owner_id\": \"OWNER\","
-		 " \"annex_c_sources\": [\"C.2.5\"], \"inherent\": {\"likelihood\": 1,"
-		 " \"impact\": 1, \"ai_impacts\": {\"individuals\": 1, \"groups\": 1, \"society\":"
-		 " 1}}}",
-			400, "annex_c_sources[0]"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\","
-		 " \"inherent\": {\"likelihood\": 1, \"impact\": 2}, \"residual\":"
-		 " {\"likelihood\": 2,"
-		 " \"impact\": 1}}",
-			422, "residual.likelihood"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", "
-		 "\"treatment_option\": \"ignore\","
-		 " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-			400, "treatment_option"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", \"colour\": "
-		 "\"red\","
-		 " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-			400, "colour"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\","
-		 " \"existing_control_ids\": [\"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"],"
-		 " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-			400, "existing_control_ids[0]"},
-		{"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", \"asset_ids\": "
-		 "[\"not-a-uuid\"],"
-		 " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-			400, "asset_ids[0]"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"inherent\": {\"likelihood\": 1, "
+	         "\"impact\": 1}}",
+	                400, "owner_id"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\"}", 400, "inherent"},
+	        {"{\"type\": \"is\", \"owner_id\": \"OWNER\", \"inherent\": {\"likelihood\": 1, "
+	         "\"impact\": 1}}",
+	                400, "title"},
+	        {"{\"type\": \"ai\", \"title\": \"T\", \"owner_id\": \"OWNER\","
+	         " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	                400, "inherent.ai_impacts"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\","
+	         " \"inherent\": {\"likelihood\": 4, \"impact\": 1}}",
+	                400, "inherent.likelihood"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", "
+	         "\"annex_c_sources\": [\"C.3.1\"],"
+	         " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	                400, "annex_c_sources"},
+	        {"{\"type\": \"ai\", \"title\": \"T\", \"owner_id\": \"OWNER\","
+	         " \"annex_c_sources\": [\"C.3.1\", \"C.9.9\"], \"inherent\": {\"likelihood\": 1,"
+	         " \"impact\": 1, \"ai_impacts\": {\"individuals\": 1, \"groups\": 1, \"society\":"
+	         " 1}}}",
+	                400, "annex_c_sources[1]"},
+	        {"{\"type\": \"ai\", \"title\": \"T\", \"owner_id\": \"OWNER\","
+	         " \"annex_c_sources\": [\"C.2.5\"], \"inherent\": {\"likelihood\": 1,"
+	         " \"impact\": 1, \"ai_impacts\": {\"individuals\": 1, \"groups\": 1, \"society\":"
+	         " 1}}}",
+	                400, "annex_c_sources[0]"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\","
+	         " \"inherent\": {\"likelihood\": 1, \"impact\": 2}, \"residual\":"
+	         " {\"likelihood\": 2,"
+	         " \"impact\": 1}}",
+	                422, "residual.likelihood"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", "
+	         "\"treatment_option\": \"ignore\","
+	         " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	                400, "treatment_option"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", \"colour\": "
+	         "\"red\","
+	         " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	                400, "colour"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\","
+	         " \"existing_control_ids\": [\"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"],"
+	         " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	                400, "existing_control_ids[0]"},
+	        {"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"OWNER\", \"asset_ids\": "
+	         "[\"not-a-uuid\"],"
+	         " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	                400, "asset_ids[0]"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		with_owner(cases[i].body, body, sizeof body);
@@ -318,19 +318,19 @@ START_TEST(risk_required_fields_and_links_are_validated_and_nothing_written)
 	/* an owner who is not a member of the tenant */
 	char *stranger = sqlf("SELECT gen_random_uuid()::text");
 	snprintf(body, sizeof body,
-		"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"%s\","
-		" \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-		stranger);
+	        "{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"%s\","
+	        " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	        stranger);
 	free(stranger);
 	call("POST", "/v1/risks", NULL, body, NULL, &r);
 	assert_problem(&r, 400, "owner_id");
 	th_free(&r);
 	/* the other client's asset is not an asset here */
 	snprintf(body, sizeof body,
-		"{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"%s\", \"asset_ids\":"
-		" [\"%s\"],"
-		" \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
-		op.user_id, foreign_asset);
+	        "{\"type\": \"is\", \"title\": \"T\", \"owner_id\": \"%s\", \"asset_ids\":"
+	        " [\"%s\"],"
+	        " \"inherent\": {\"likelihood\": 1, \"impact\": 1}}",
+	        op.user_id, foreign_asset);
 	call("POST", "/v1/risks", NULL, body, NULL, &r);
 	assert_problem(&r, 400, "asset_ids[0]");
 	th_free(&r);
@@ -344,11 +344,11 @@ START_TEST(levels_follow_the_matrix_for_is_and_ai_risks)
 {
 	put_method(method_v1, NULL, 201);
 	char *is = create_risk("{\"type\": \"is\", \"title\": \"Ransomware on file servers\","
-			       " \"owner_id\": \"OWNER\", \"risk_source\": \"criminal groups\","
-			       " \"vulnerability\": \"unpatched SMB\", \"consequences\":"
-			       " \"outage\","
-			       " \"inherent\": {\"likelihood\": 2, \"impact\": 3},"
-			       " \"residual\": {\"likelihood\": 1, \"impact\": 2}}");
+	                       " \"owner_id\": \"OWNER\", \"risk_source\": \"criminal groups\","
+	                       " \"vulnerability\": \"unpatched SMB\", \"consequences\":"
+	                       " \"outage\","
+	                       " \"inherent\": {\"likelihood\": 2, \"impact\": 3},"
+	                       " \"residual\": {\"likelihood\": 1, \"impact\": 2}}");
 	char path[128];
 	snprintf(path, sizeof path, "/v1/risks/%s", is);
 	json_t *j = get_json(path);
@@ -365,21 +365,21 @@ START_TEST(levels_follow_the_matrix_for_is_and_ai_risks)
 	json_decref(j);
 	/* an AI risk is placed by its highest impact, here on groups */
 	char *ai = create_risk("{\"type\": \"ai\", \"title\": \"Biased CV screening\","
-			       " \"owner_id\": \"OWNER\", \"annex_c_sources\": [\"C.3.4\"],"
-			       " \"annex_c_objectives\": [\"C.2.5\"],"
-			       " \"inherent\": {\"likelihood\": 1, \"impact\": 1, \"ai_impacts\":"
-			       " {\"individuals\": 2, \"groups\": 4, \"society\": 1}}}");
+	                       " \"owner_id\": \"OWNER\", \"annex_c_sources\": [\"C.3.4\"],"
+	                       " \"annex_c_objectives\": [\"C.2.5\"],"
+	                       " \"inherent\": {\"likelihood\": 1, \"impact\": 1, \"ai_impacts\":"
+	                       " {\"individuals\": 2, \"groups\": 4, \"society\": 1}}}");
 	snprintf(path, sizeof path, "/v1/risks/%s", ai);
 	j = get_json(path);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "ref")), "AI-001");
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "inherent"),
-				 "effective_impact")),
-		4);
+	ck_assert_int_eq(json_integer_value(json_object_get(
+	                         json_object_get(j, "inherent"), "effective_impact")),
+	        4);
 	ck_assert_str_eq(level_of(j, "inherent"), "high");
 	ck_assert(json_is_true(json_object_get(j, "above_appetite")));
 	ck_assert_str_eq(
-		json_string_value(json_array_get(json_object_get(j, "annex_c_sources"), 0)),
-		"C.3.4");
+	        json_string_value(json_array_get(json_object_get(j, "annex_c_sources"), 0)),
+	        "C.3.4");
 	json_decref(j);
 	/* both are audited with their content, and their first levels are in the history */
 	ck_assert_int_eq(count_of("audit_events", "action = 'risk.create'"), 2);
@@ -397,11 +397,11 @@ START_TEST(methodology_change_reevaluates_levels_and_keeps_history)
 {
 	put_method(method_v1, NULL, 201);
 	char *id =
-		create_risk("{\"type\": \"is\", \"title\": \"Phishing\", \"owner_id\": \"OWNER\","
-			    " \"inherent\": {\"likelihood\": 2, \"impact\": 2}}");
+	        create_risk("{\"type\": \"is\", \"title\": \"Phishing\", \"owner_id\": \"OWNER\","
+	                    " \"inherent\": {\"likelihood\": 2, \"impact\": 2}}");
 	char *other =
-		create_risk("{\"type\": \"is\", \"title\": \"Flood\", \"owner_id\": \"OWNER\","
-			    " \"inherent\": {\"likelihood\": 1, \"impact\": 4}}");
+	        create_risk("{\"type\": \"is\", \"title\": \"Flood\", \"owner_id\": \"OWNER\","
+	                    " \"inherent\": {\"likelihood\": 1, \"impact\": 4}}");
 	struct th_resp r;
 	call("PUT", "/v1/risk-methodology", NULL, method_v2, "1", &r);
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
@@ -412,10 +412,10 @@ START_TEST(methodology_change_reevaluates_levels_and_keeps_history)
 	json_t *c0 = json_array_get(changed, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(c0, "ref")), "IS-001");
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_object_get(c0, "inherent"), "from")),
-		"medium");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(c0, "inherent"), "to")),
-		"high");
+	        json_string_value(json_object_get(json_object_get(c0, "inherent"), "from")),
+	        "medium");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_object_get(c0, "inherent"), "to")), "high");
 	char *etag = th_header(&r, "ETag");
 	ck_assert_str_eq(etag, "\"2\"");
 	free(etag);
@@ -430,11 +430,11 @@ START_TEST(methodology_change_reevaluates_levels_and_keeps_history)
 	j = get_json(path);
 	json_t *items = json_object_get(j, "items");
 	ck_assert_int_eq(json_array_size(items), 2);
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "cause")),
-		"created");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_array_get(items, 0), "cause")), "created");
 	ck_assert_str_eq(level_of(json_array_get(items, 0), "inherent"), "medium");
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 1), "cause")),
-		"methodology");
+	        "methodology");
 	ck_assert_str_eq(level_of(json_array_get(items, 1), "inherent"), "high");
 	json_decref(j);
 	j = get_json("/v1/risk-methodology/revisions");
@@ -457,13 +457,13 @@ START_TEST(methodology_change_reevaluates_levels_and_keeps_history)
 	th_free(&r);
 	ck_assert_int_eq(count_of("risk_methodologies", "true"), 2);
 	call("PUT", "/v1/risk-methodology", NULL, THREE ", \"remap\": {\"impact\": {\"4\": 3}}}",
-		"2", &r);
+	        "2", &r);
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	th_free(&r);
 	snprintf(path, sizeof path, "/v1/risks/%s", other);
 	j = get_json(path);
 	ck_assert_int_eq(
-		json_integer_value(json_object_get(json_object_get(j, "inherent"), "impact")), 3);
+	        json_integer_value(json_object_get(json_object_get(j, "inherent"), "impact")), 3);
 	ck_assert_str_eq(level_of(j, "inherent"), "high");
 	json_decref(j);
 	free(id);
@@ -477,17 +477,19 @@ START_TEST(acceptance_needs_the_authority_the_methodology_gives)
 	char *isms = th_new_user(&op, client, "isms_lead", NULL, 0);
 	char *sponsor = th_new_user(&op, client, "sponsor", NULL, 0);
 	char *id = create_risk(
-		"{\"type\": \"is\", \"title\": \"Supplier breach\", \"owner_id\": \"OWNER\","
-		" \"treatment_option\": \"retain\", \"inherent\": {\"likelihood\":"
-		" 2,"
-		" \"impact\": 3}}");
+	        "{\"type\": \"is\", \"title\": \"Supplier breach\", \"owner_id\": \"OWNER\","
+	        " \"treatment_option\": \"retain\", \"inherent\": {\"likelihood\":"
+	        " 2,"
+	        " \"impact\": 3}}");
 	char path[160], body[512];
 	snprintf(path, sizeof path, "/v1/risks/%s/acceptance", id);
 	char *in60 = days_from_today(60), *in365 = days_from_today(365), *ago = days_from_today(-1);
 	struct th_resp r;
 	/* a high risk: the ISMS lead may accept low and medium risks only */
-	snprintf(body, sizeof body, "{\"rationale\": \"cost of treatment exceeds exposure\","
-				    " \"expires_on\": \"%s\"}", in60);
+	snprintf(body, sizeof body,
+	        "{\"rationale\": \"cost of treatment exceeds exposure\","
+	        " \"expires_on\": \"%s\"}",
+	        in60);
 	call("POST", path, isms, body, "1", &r);
 	assert_problem(&r, 403, "role");
 	ck_assert_ptr_nonnull(strstr(th_str(&r, "detail"), "sponsor"));
@@ -509,8 +511,10 @@ START_TEST(acceptance_needs_the_authority_the_methodology_gives)
 	th_free(&r);
 	ck_assert_int_eq(count_of("risks", "status = 'accepted'"), 0);
 	ck_assert_int_eq(count_of("audit_events", "action = 'risk.accept'"), 0);
-	snprintf(body, sizeof body, "{\"rationale\": \"cost of treatment exceeds exposure\","
-				    " \"expires_on\": \"%s\"}", in60);
+	snprintf(body, sizeof body,
+	        "{\"rationale\": \"cost of treatment exceeds exposure\","
+	        " \"expires_on\": \"%s\"}",
+	        in60);
 	call("POST", path, sponsor, body, "1", &r);
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	ck_assert_str_eq(th_str(&r, "status"), "accepted");
@@ -532,8 +536,8 @@ START_TEST(acceptance_needs_the_authority_the_methodology_gives)
 	th_free(&r);
 	/* a critical risk cannot be accepted by anyone */
 	char *crit = create_risk("{\"type\": \"is\", \"title\": \"Data centre fire\","
-				 " \"owner_id\": \"OWNER\", \"inherent\": {\"likelihood\": 3,"
-				 " \"impact\": 4}}");
+	                         " \"owner_id\": \"OWNER\", \"inherent\": {\"likelihood\": 3,"
+	                         " \"impact\": 4}}");
 	snprintf(path, sizeof path, "/v1/risks/%s/acceptance", crit);
 	call("POST", path, sponsor, body, "1", &r);
 	assert_problem(&r, 422, "level");
@@ -579,8 +583,8 @@ static bool sql_fails(const char *url_env, const char *sql)
 	PGconn *c = PQconnectdb(getenv(url_env));
 	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
 	PGresult *res = PQexec(c, sql);
-	bool failed = PQresultStatus(res) != PGRES_COMMAND_OK &&
-		      PQresultStatus(res) != PGRES_TUPLES_OK;
+	bool failed =
+	        PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK;
 	PQclear(res);
 	PQfinish(c);
 	return failed;
@@ -590,14 +594,14 @@ START_TEST(register_baselines_are_immutable_and_diffable)
 {
 	put_method(method_v1, NULL, 201);
 	char *id = create_risk(
-		"{\"type\": \"is\", \"title\": \"Laptop theft\", \"owner_id\": \"OWNER\","
-		" \"inherent\": {\"likelihood\": 2, \"impact\": 3}}");
+	        "{\"type\": \"is\", \"title\": \"Laptop theft\", \"owner_id\": \"OWNER\","
+	        " \"inherent\": {\"likelihood\": 2, \"impact\": 3}}");
 	char *ai = create_risk(
-		"{\"type\": \"ai\", \"title\": \"Model drift\", \"owner_id\": \"OWNER\","
-		" \"treatment_option\": \"modify\", \"inherent\": {\"likelihood\":"
-		" 1,"
-		" \"impact\": 1, \"ai_impacts\": {\"individuals\": 1, \"groups\": 1,"
-		" \"society\": 1}}}");
+	        "{\"type\": \"ai\", \"title\": \"Model drift\", \"owner_id\": \"OWNER\","
+	        " \"treatment_option\": \"modify\", \"inherent\": {\"likelihood\":"
+	        " 1,"
+	        " \"impact\": 1, \"ai_impacts\": {\"individuals\": 1, \"groups\": 1,"
+	        " \"society\": 1}}}");
 	struct th_resp r;
 	/* a high risk with neither treatment nor acceptance blocks the freeze */
 	call("POST", "/v1/risks/approve", NULL, NULL, NULL, &r);
@@ -629,24 +633,24 @@ START_TEST(register_baselines_are_immutable_and_diffable)
 	json_t *d = get_json("/v1/baselines/risk_register/1/diff/2");
 	json_t *changed = json_object_get(d, "changed");
 	ck_assert_int_eq(json_array_size(changed), 1);
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(changed, 0), "key")),
-		"IS-001");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_array_get(changed, 0), "key")), "IS-001");
 	json_t *title =
-		json_object_get(json_object_get(json_array_get(changed, 0), "changes"), "title");
+	        json_object_get(json_object_get(json_array_get(changed, 0), "changes"), "title");
 	ck_assert_str_eq(json_string_value(json_object_get(title, "from")), "Laptop theft");
-	ck_assert_str_eq(json_string_value(json_object_get(title, "to")),
-		"Theft of unencrypted laptops");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(title, "to")), "Theft of unencrypted laptops");
 	ck_assert_int_eq(json_array_size(json_object_get(d, "added")), 0);
 	json_decref(d);
 	/* version 1 cannot be changed, by the application or the database owner */
 	char sql[256];
 	snprintf(sql, sizeof sql,
-		"UPDATE baselines SET content = '{\"items\": []}' WHERE tenant_id = '%s'"
-		" AND kind = 'risk_register' AND number = 1",
-		client);
+	        "UPDATE baselines SET content = '{\"items\": []}' WHERE tenant_id = '%s'"
+	        " AND kind = 'risk_register' AND number = 1",
+	        client);
 	ck_assert(sql_fails("DATABASE_SUPER_URL", sql));
 	snprintf(sql, sizeof sql,
-		"DELETE FROM baselines WHERE tenant_id = '%s' AND kind = 'risk_register'", client);
+	        "DELETE FROM baselines WHERE tenant_id = '%s' AND kind = 'risk_register'", client);
 	ck_assert(sql_fails("DATABASE_SUPER_URL", sql));
 	call("PATCH", "/v1/baselines/risk_register/1", NULL, "{}", "1", &r);
 	assert_problem(&r, 405, NULL);
@@ -664,12 +668,12 @@ START_TEST(register_baselines_are_immutable_and_diffable)
 	 * methodology is approved too */
 	d = get_json("/v1/engagement");
 	json_t *dl =
-		json_object_get(json_array_get(json_object_get(d, "phases"), 0), "deliverables");
+	        json_object_get(json_array_get(json_object_get(d, "phases"), 0), "deliverables");
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dl, 2), "ref")), "P1.D3");
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_array_get(dl, 2), "status")), "done");
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dl, 3), "status")),
-		"not_started");
+	        json_string_value(json_object_get(json_array_get(dl, 2), "status")), "done");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_array_get(dl, 3), "status")), "not_started");
 	json_decref(d);
 	call("POST", "/v1/risk-methodology/approve", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 201);
@@ -677,14 +681,14 @@ START_TEST(register_baselines_are_immutable_and_diffable)
 	d = get_json("/v1/engagement");
 	dl = json_object_get(json_array_get(json_object_get(d, "phases"), 0), "deliverables");
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_array_get(dl, 3), "status")), "done");
+	        json_string_value(json_object_get(json_array_get(dl, 3), "status")), "done");
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dl, 3), "status_source")),
-		"derived");
+	        "derived");
 	json_decref(d);
 	d = get_json("/v1/risk-methodology");
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_object_get(d, "approval"), "status")),
-		"approved");
+	        json_string_value(json_object_get(json_object_get(d, "approval"), "status")),
+	        "approved");
 	json_decref(d);
 	free(id);
 	free(ai);
@@ -695,16 +699,16 @@ START_TEST(heat_maps_count_inherent_and_residual_per_cell)
 {
 	put_method(method_v1, NULL, 201);
 	free(create_risk("{\"type\": \"is\", \"title\": \"A\", \"owner_id\": \"OWNER\","
-			 " \"inherent\": {\"likelihood\": 2, \"impact\": 3},"
-			 " \"residual\": {\"likelihood\": 1, \"impact\": 2}}"));
+	                 " \"inherent\": {\"likelihood\": 2, \"impact\": 3},"
+	                 " \"residual\": {\"likelihood\": 1, \"impact\": 2}}"));
 	free(create_risk("{\"type\": \"is\", \"title\": \"B\", \"owner_id\": \"OWNER\","
-			 " \"inherent\": {\"likelihood\": 2, \"impact\": 3}}"));
+	                 " \"inherent\": {\"likelihood\": 2, \"impact\": 3}}"));
 	free(create_risk("{\"type\": \"is\", \"title\": \"C\", \"owner_id\": \"OWNER\", "
-			 "\"status\": \"closed\","
-			 " \"inherent\": {\"likelihood\": 3, \"impact\": 4}}"));
+	                 "\"status\": \"closed\","
+	                 " \"inherent\": {\"likelihood\": 3, \"impact\": 4}}"));
 	free(create_risk("{\"type\": \"ai\", \"title\": \"D\", \"owner_id\": \"OWNER\","
-			 " \"inherent\": {\"likelihood\": 1, \"impact\": 1, \"ai_impacts\":"
-			 " {\"individuals\": 1, \"groups\": 1, \"society\": 3}}}"));
+	                 " \"inherent\": {\"likelihood\": 1, \"impact\": 1, \"ai_impacts\":"
+	                 " {\"individuals\": 1, \"groups\": 1, \"society\": 3}}}"));
 	json_t *h = get_json("/v1/risks/heatmap?type=is");
 	json_t *inh = json_object_get(h, "inherent"), *res = json_object_get(h, "residual");
 	ck_assert_int_eq(json_array_size(inh), 3);
@@ -742,36 +746,37 @@ START_TEST(risks_link_assets_controls_and_ai_systems_of_the_tenant)
 	put_method(method_v1, NULL, 201);
 	char body[1024];
 	snprintf(body, sizeof body,
-		"{\"name\": \"Customer database\", \"type\": \"information\", \"owner_id\": \"%s\","
-		" \"classification\": \"restricted\", \"confidentiality\": 4, \"integrity\": 3,"
-		" \"availability\": 3}",
-		op.user_id);
+	        "{\"name\": \"Customer database\", \"type\": \"information\", \"owner_id\": \"%s\","
+	        " \"classification\": \"restricted\", \"confidentiality\": 4, \"integrity\": 3,"
+	        " \"availability\": 3}",
+	        op.user_id);
 	json_t *asset = post_json("/v1/assets", body);
 	json_t *ctl = post_json("/v1/controls",
-		"{\"ref\": \"CTL-MFA\", \"title\": \"Multi-factor authentication\"}");
+	        "{\"ref\": \"CTL-MFA\", \"title\": \"Multi-factor authentication\"}");
 	json_t *sys = post_json("/v1/ai-systems",
-		"{\"ref\": \"SYS-1\", \"name\": \"Support assistant\", \"intended_purpose\":"
-		" \"answers customer questions\", \"sourcing\": \"in_house\"}");
+	        "{\"ref\": \"SYS-1\", \"name\": \"Support assistant\", \"intended_purpose\":"
+	        " \"answers customer questions\", \"sourcing\": \"in_house\"}");
 	snprintf(body, sizeof body,
-		"{\"type\": \"ai\", \"title\": \"Prompt injection\", \"owner_id\": \"%s\","
-		" \"asset_ids\": [\"%s\"], \"ai_system_ids\": [\"%s\"], \"planned_control_ids\":"
-		" [\"%s\"],"
-		" \"treatment_option\": \"modify\", \"inherent\": {\"likelihood\": 2, \"impact\":"
-		" 2,"
-		" \"ai_impacts\": {\"individuals\": 2, \"groups\": 1, \"society\": 1}}}",
-		op.user_id, json_string_value(json_object_get(asset, "id")),
-		json_string_value(json_object_get(sys, "id")),
-		json_string_value(json_object_get(ctl, "id")));
+	        "{\"type\": \"ai\", \"title\": \"Prompt injection\", \"owner_id\": \"%s\","
+	        " \"asset_ids\": [\"%s\"], \"ai_system_ids\": [\"%s\"], \"planned_control_ids\":"
+	        " [\"%s\"],"
+	        " \"treatment_option\": \"modify\", \"inherent\": {\"likelihood\": 2, \"impact\":"
+	        " 2,"
+	        " \"ai_impacts\": {\"individuals\": 2, \"groups\": 1, \"society\": 1}}}",
+	        op.user_id, json_string_value(json_object_get(asset, "id")),
+	        json_string_value(json_object_get(sys, "id")),
+	        json_string_value(json_object_get(ctl, "id")));
 	json_t *risk = post_json("/v1/risks", body);
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(risk,
-				 "assets"), 0), "name")),
-		"Customer database");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	                         json_array_get(json_object_get(risk, "assets"), 0), "name")),
+	        "Customer database");
 	ck_assert_str_eq(
-		json_string_value(json_array_get(json_object_get(risk, "ai_system_ids"), 0)),
-		json_string_value(json_object_get(sys, "id")));
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(risk,
-				 "planned_controls"), 0), "ref")),
-		"CTL-MFA");
+	        json_string_value(json_array_get(json_object_get(risk, "ai_system_ids"), 0)),
+	        json_string_value(json_object_get(sys, "id")));
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(
+	                json_array_get(json_object_get(risk, "planned_controls"), 0), "ref")),
+	        "CTL-MFA");
 	/* the SoA engineer reads planned controls from risk_controls */
 	ck_assert_int_eq(count_of("risk_controls", "relation = 'planned'"), 1);
 	/* an AI system that does not exist is named */
@@ -779,12 +784,12 @@ START_TEST(risks_link_assets_controls_and_ai_systems_of_the_tenant)
 	char path[128];
 	snprintf(path, sizeof path, "/v1/risks/%s", json_string_value(json_object_get(risk, "id")));
 	call("PATCH", path, NULL, "{\"ai_system_ids\": [\"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"]}",
-		"1", &r);
+	        "1", &r);
 	assert_problem(&r, 400, "ai_system_ids[0]");
 	th_free(&r);
 	/* assets are versioned; a linked asset cannot be deleted; unlinking it first works */
 	snprintf(path, sizeof path, "/v1/assets/%s",
-		json_string_value(json_object_get(asset, "id")));
+	        json_string_value(json_object_get(asset, "id")));
 	call("PATCH", path, NULL, "{\"availability\": 5}", "1", &r);
 	assert_problem(&r, 400, "availability");
 	th_free(&r);
@@ -792,7 +797,7 @@ START_TEST(risks_link_assets_controls_and_ai_systems_of_the_tenant)
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "availability")), 4);
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(r.json, "risk_refs"), 0)),
-		"AI-001");
+	        "AI-001");
 	th_free(&r);
 	call("DELETE", path, NULL, NULL, "2", &r);
 	assert_problem(&r, 409, "id");
@@ -803,7 +808,7 @@ START_TEST(risks_link_assets_controls_and_ai_systems_of_the_tenant)
 	ck_assert_int_eq(json_array_size(json_object_get(r.json, "assets")), 0);
 	th_free(&r);
 	snprintf(path, sizeof path, "/v1/assets/%s",
-		json_string_value(json_object_get(asset, "id")));
+	        json_string_value(json_object_get(asset, "id")));
 	call("DELETE", path, NULL, NULL, "2", &r);
 	ck_assert_int_eq(r.status, 204);
 	th_free(&r);
@@ -818,22 +823,22 @@ START_TEST(treatment_actions_feed_the_treatment_plan)
 {
 	put_method(method_v1, NULL, 201);
 	char *id = create_risk(
-		"{\"type\": \"is\", \"title\": \"Weak passwords\", \"owner_id\": \"OWNER\","
-		" \"treatment_option\": \"modify\", \"inherent\": {\"likelihood\":"
-		" 3,"
-		" \"impact\": 2}}");
+	        "{\"type\": \"is\", \"title\": \"Weak passwords\", \"owner_id\": \"OWNER\","
+	        " \"treatment_option\": \"modify\", \"inherent\": {\"likelihood\":"
+	        " 3,"
+	        " \"impact\": 2}}");
 	char path[200], body[512];
 	snprintf(path, sizeof path, "/v1/risks/%s/actions", id);
 	struct th_resp r;
 	call("POST", path, NULL,
-		"{\"title\": \"Roll out MFA\", \"owner_id\": "
-		"\"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"}",
-		NULL, &r);
+	        "{\"title\": \"Roll out MFA\", \"owner_id\": "
+	        "\"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"}",
+	        NULL, &r);
 	assert_problem(&r, 400, "owner_id");
 	th_free(&r);
 	snprintf(body, sizeof body,
-		"{\"title\": \"Roll out MFA\", \"owner_id\": \"%s\", \"due_date\": \"2030-06-30\"}",
-		op.user_id);
+	        "{\"title\": \"Roll out MFA\", \"owner_id\": \"%s\", \"due_date\": \"2030-06-30\"}",
+	        op.user_id);
 	call("POST", path, NULL, body, NULL, &r);
 	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
 	char action[37];
@@ -854,16 +859,16 @@ START_TEST(treatment_actions_feed_the_treatment_plan)
 	ck_assert_int_eq(json_array_size(items), 1);
 	json_t *acts = json_object_get(json_array_get(items, 0), "actions");
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_array_get(acts, 0), "status")), "done");
+	        json_string_value(json_object_get(json_array_get(acts, 0), "status")), "done");
 	ck_assert_int_eq(
-		json_integer_value(json_object_get(json_object_get(p, "summary"), "actions")), 1);
+	        json_integer_value(json_object_get(json_object_get(p, "summary"), "actions")), 1);
 	json_decref(p);
 	call("DELETE", path, NULL, NULL, "2", &r);
 	ck_assert_int_eq(r.status, 204);
 	th_free(&r);
 	p = get_json("/v1/risks/treatment-plan");
 	ck_assert_int_eq(
-		json_integer_value(json_object_get(json_object_get(p, "summary"), "actions")), 0);
+	        json_integer_value(json_object_get(json_object_get(p, "summary"), "actions")), 0);
 	json_decref(p);
 	ck_assert_int_eq(count_of("audit_events", "entity_type = 'risk_action'"), 3);
 	free(id);

@@ -45,7 +45,7 @@ static void assert_problem(struct th_resp *r, long status, const char *field)
 	ck_assert_msg(r->status == status, "want %ld got %ld: %s", status, r->status, r->body);
 	if (field)
 		ck_assert_msg(th_str(r, "field") && strcmp(th_str(r, "field"), field) == 0,
-			"want field %s: %s", field, r->body);
+		        "want field %s: %s", field, r->body);
 }
 
 static json_t *find_by(const json_t *arr, const char *key, const char *value)
@@ -64,8 +64,8 @@ static json_t *find_by(const json_t *arr, const char *key, const char *value)
 static char *new_risk(const char *ref, const char *status)
 {
 	return sqlf("INSERT INTO risks (tenant_id, ref, type, title, status) VALUES ('%s', '%s',"
-		    " 'is', 'Risk %s', '%s') RETURNING id",
-		op.tenant_id, ref, ref, status);
+	            " 'is', 'Risk %s', '%s') RETURNING id",
+	        op.tenant_id, ref, ref, status);
 }
 
 static char *create_control(const char *body)
@@ -139,11 +139,11 @@ START_TEST(soa_lists_every_annex_a_control_prefilled_from_the_library)
 	char *risk = new_risk("R-1", "open");
 	char body[600];
 	snprintf(body, sizeof body,
-		"{\"ref\":\"LOG\",\"title\":\"Logging\",\"status\":\"implemented\",\"owner_id\":\"%"
-		"s\","
-		"\"requirements\":[\"iso27001-2022:A.8.15\",\"iso42001-2023:A.6.2.8\","
-		"\"eu-ai-act:Art. 12\"],\"risks\":[{\"risk_id\":\"%s\",\"relation\":\"planned\"}]}",
-		op.user_id, risk);
+	        "{\"ref\":\"LOG\",\"title\":\"Logging\",\"status\":\"implemented\",\"owner_id\":\"%"
+	        "s\","
+	        "\"requirements\":[\"iso27001-2022:A.8.15\",\"iso42001-2023:A.6.2.8\","
+	        "\"eu-ai-act:Art. 12\"],\"risks\":[{\"risk_id\":\"%s\",\"relation\":\"planned\"}]}",
+	        op.user_id, risk);
 	free(create_control(body));
 	struct th_resp r;
 	th_req("GET", "/v1/soa/iso27001-2022", op.token, NULL, NULL, &r);
@@ -151,13 +151,13 @@ START_TEST(soa_lists_every_annex_a_control_prefilled_from_the_library)
 	json_t *items = json_object_get(r.json, "items");
 	ck_assert_int_eq(json_array_size(items), 93);
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_array_get(items, 0), "ref")), "A.5.1");
+	        json_string_value(json_object_get(json_array_get(items, 0), "ref")), "A.5.1");
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_array_get(items, 92), "ref")), "A.8.34");
+	        json_string_value(json_object_get(json_array_get(items, 92), "ref")), "A.8.34");
 	json_t *l = find_by(items, "ref", "A.8.15");
 	ck_assert(json_is_true(json_object_get(l, "applicable")));
 	ck_assert_str_eq(
-		json_string_value(json_object_get(l, "implementation_status")), "implemented");
+	        json_string_value(json_object_get(l, "implementation_status")), "implemented");
 	json_t *reasons = json_object_get(l, "reasons");
 	ck_assert_int_eq(json_array_size(reasons), 2);
 	ck_assert_str_eq(json_string_value(json_array_get(reasons, 0)), "risk_treatment");
@@ -165,14 +165,14 @@ START_TEST(soa_lists_every_annex_a_control_prefilled_from_the_library)
 	ck_assert_ptr_nonnull(find_by(json_object_get(l, "controls"), "ref", "LOG"));
 	ck_assert_ptr_nonnull(find_by(json_object_get(l, "risks"), "ref", "R-1"));
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_object_get(l, "owner"), "id")), op.user_id);
+	        json_string_value(json_object_get(json_object_get(l, "owner"), "id")), op.user_id);
 	ck_assert(json_is_null(json_object_get(r.json, "approved")));
 	th_free(&r);
 	th_req("GET", "/v1/soa/iso42001-2023", op.token, NULL, NULL, &r);
 	ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 38);
 	l = find_by(json_object_get(r.json, "items"), "ref", "A.6.2.8");
 	ck_assert_str_eq(
-		json_string_value(json_object_get(l, "implementation_status")), "implemented");
+	        json_string_value(json_object_get(l, "implementation_status")), "implemented");
 	ck_assert_str_eq(json_string_value(json_object_get(l, "group")), "A.6.2");
 	th_free(&r);
 	/* the AI Act has no Annex A: no SoA */
@@ -204,7 +204,7 @@ START_TEST(recording_a_decision_needs_the_etag_and_valid_values)
 	assert_problem(&r, 400, "implementation_status");
 	th_free(&r);
 	th_req("PATCH", p, op.token, "{\"owner_id\":\"00000000-0000-4000-8000-000000000000\"}", v1,
-		&r);
+	        &r);
 	assert_problem(&r, 400, "owner_id");
 	th_free(&r);
 	th_req("PATCH", p, op.token, "{\"colour\":1}", v1, &r);
@@ -214,8 +214,8 @@ START_TEST(recording_a_decision_needs_the_etag_and_valid_values)
 	ck_assert_str_eq(n, "0");
 	free(n);
 	th_req("PATCH", p, op.token,
-		"{\"applicable\":false,\"exclusion_justification\":\"No premises in scope\"}", v1,
-		&r);
+	        "{\"applicable\":false,\"exclusion_justification\":\"No premises in scope\"}", v1,
+	        &r);
 	ck_assert_int_eq(r.status, 200);
 	char *tag = th_header(&r, "ETag");
 	ck_assert_str_eq(tag, "\"2\"");
@@ -231,13 +231,13 @@ START_TEST(recording_a_decision_needs_the_etag_and_valid_values)
 	json_t *l = line("iso27001-2022", "A.7.1", NULL);
 	ck_assert(json_is_true(json_object_get(l, "applicable")));
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_object_get(l, "sources"), "applicable")),
-		"derived");
+	        json_string_value(json_object_get(json_object_get(l, "sources"), "applicable")),
+	        "derived");
 	json_decref(l);
 	n = sqlf(
-		"SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action = 'soa.update'"
-		" AND entity_id = 'iso27001-2022:A.7.1'",
-		op.tenant_id);
+	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action = 'soa.update'"
+	        " AND entity_id = 'iso27001-2022:A.7.1'",
+	        op.tenant_id);
 	ck_assert_str_eq(n, "2");
 	free(n);
 	th_req("GET", "/v1/soa/iso27001-2022/items/A.99", op.token, NULL, NULL, &r);
@@ -255,11 +255,11 @@ START_TEST(each_check_rule_fires_on_a_crafted_case_and_clears_when_fixed)
 	ck_assert_int_eq(findings(fw, "applicable_without_reason", "A.5.10"), 1);
 	ck_assert_int_eq(findings(fw, "applicable_without_control", "A.5.10"), 1);
 	patch_line(
-		fw, "A.5.10", "{\"reasons\":[\"business_practice\"],\"reason_text\":\"Policy\"}");
+	        fw, "A.5.10", "{\"reasons\":[\"business_practice\"],\"reason_text\":\"Policy\"}");
 	ck_assert_int_eq(findings(fw, "applicable_without_reason", "A.5.10"), 0);
 	ck_assert_int_eq(findings(fw, "applicable_without_control", "A.5.10"), 1);
 	free(create_control("{\"ref\":\"AU\",\"title\":\"Acceptable use\",\"requirements\":"
-			    "[\"iso27001-2022:A.5.10\"]}"));
+	                    "[\"iso27001-2022:A.5.10\"]}"));
 	ck_assert_int_eq(findings(fw, "applicable_without_control", "A.5.10"), 0);
 
 	/* excluded without justification */
@@ -272,18 +272,18 @@ START_TEST(each_check_rule_fires_on_a_crafted_case_and_clears_when_fixed)
 	char *risk = new_risk("R-9", "open");
 	char body[400];
 	snprintf(body, sizeof body,
-		"{\"ref\":\"MON\",\"title\":\"Monitoring\",\"requirements\":[\"iso27001-2022:A.8."
-		"16\"],"
-		"\"risks\":[{\"risk_id\":\"%s\",\"relation\":\"planned\"}]}",
-		risk);
+	        "{\"ref\":\"MON\",\"title\":\"Monitoring\",\"requirements\":[\"iso27001-2022:A.8."
+	        "16\"],"
+	        "\"risks\":[{\"risk_id\":\"%s\",\"relation\":\"planned\"}]}",
+	        risk);
 	char *ctl = create_control(body);
 	patch_line(
-		fw, "A.8.16", "{\"applicable\":false,\"exclusion_justification\":\"Outsourced\"}");
+	        fw, "A.8.16", "{\"applicable\":false,\"exclusion_justification\":\"Outsourced\"}");
 	ck_assert_int_eq(findings(fw, "excluded_but_relied_on_by_risk_treatment", "A.8.16"), 1);
 	char path[128];
 	snprintf(path, sizeof path, "/v1/controls/%s", ctl);
 	snprintf(body, sizeof body, "{\"risks\":[{\"risk_id\":\"%s\",\"relation\":\"existing\"}]}",
-		risk);
+	        risk);
 	const char *m1[] = {"If-Match: \"1\"", NULL};
 	struct th_resp r;
 	th_req("PATCH", path, op.token, body, m1, &r);
@@ -294,8 +294,8 @@ START_TEST(each_check_rule_fires_on_a_crafted_case_and_clears_when_fixed)
 	th_req("GET", "/v1/soa/iso42001-2023/check", op.token, NULL, NULL, &r);
 	ck_assert(json_is_false(json_object_get(r.json, "clean")));
 	ck_assert_int_eq(json_integer_value(json_object_get(
-				 json_object_get(r.json, "by_rule"), "applicable_without_reason")),
-		38);
+	                         json_object_get(r.json, "by_rule"), "applicable_without_reason")),
+	        38);
 	th_free(&r);
 	free(ctl);
 	free(risk);
@@ -308,7 +308,7 @@ START_TEST(approval_freezes_hashed_versions_and_diff_lists_the_changes)
 {
 	struct th_resp r;
 	th_req("POST", "/v1/soa/iso42001-2023/approve", op.token, "{\"note\":\"Board 2026-11\"}",
-		NULL, &r);
+	        NULL, &r);
 	ck_assert_msg(r.status == 201, "%s", r.body);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "number")), 1);
 	ck_assert_int_eq(strlen(th_str(&r, "sha256")), 64);
@@ -317,8 +317,8 @@ START_TEST(approval_freezes_hashed_versions_and_diff_lists_the_changes)
 	free(loc);
 	th_free(&r);
 	patch_line("iso42001-2023", "A.10.4",
-		"{\"applicable\":false,\"exclusion_justification\":"
-		"\"We serve no AI customers\"}");
+	        "{\"applicable\":false,\"exclusion_justification\":"
+	        "\"We serve no AI customers\"}");
 	th_req("POST", "/v1/soa/iso42001-2023/approve", op.token, NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 201);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "number")), 2);
@@ -329,8 +329,8 @@ START_TEST(approval_freezes_hashed_versions_and_diff_lists_the_changes)
 	json_t *content = json_object_get(r.json, "content");
 	ck_assert_int_eq(json_array_size(json_object_get(content, "items")), 38);
 	ck_assert_str_eq(
-		json_string_value(json_object_get(json_object_get(content, "approver"), "id")),
-		op.user_id);
+	        json_string_value(json_object_get(json_object_get(content, "approver"), "id")),
+	        op.user_id);
 	ck_assert_str_eq(th_str(&r, "note"), "Board 2026-11");
 	th_free(&r);
 	th_req("GET", "/v1/soa/iso42001-2023/versions/1/diff/2", op.token, NULL, NULL, &r);
@@ -341,9 +341,9 @@ START_TEST(approval_freezes_hashed_versions_and_diff_lists_the_changes)
 	ck_assert_str_eq(json_string_value(json_object_get(c, "key")), "A.10.4");
 	json_t *app = json_object_get(json_object_get(c, "changes"), "applicable");
 	ck_assert(json_is_true(json_object_get(app, "from")) &&
-		  json_is_false(json_object_get(app, "to")));
+	          json_is_false(json_object_get(app, "to")));
 	ck_assert_ptr_nonnull(
-		json_object_get(json_object_get(c, "changes"), "exclusion_justification"));
+	        json_object_get(json_object_get(c, "changes"), "exclusion_justification"));
 	ck_assert_int_eq(json_array_size(json_object_get(r.json, "added")), 0);
 	th_free(&r);
 	th_req("GET", "/v1/soa/iso42001-2023/versions", op.token, NULL, NULL, &r);
@@ -351,15 +351,15 @@ START_TEST(approval_freezes_hashed_versions_and_diff_lists_the_changes)
 	th_free(&r);
 	th_req("GET", "/v1/soa/iso42001-2023", op.token, NULL, NULL, &r);
 	ck_assert_int_eq(
-		json_integer_value(json_object_get(json_object_get(r.json, "approved"), "number")),
-		2);
+	        json_integer_value(json_object_get(json_object_get(r.json, "approved"), "number")),
+	        2);
 	th_free(&r);
 	th_req("GET", "/v1/soa/iso42001-2023/versions/3", op.token, NULL, NULL, &r);
 	assert_problem(&r, 404, NULL);
 	th_free(&r);
 	char *n = sqlf("SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action ="
-		       " 'soa.approve'",
-		op.tenant_id);
+	               " 'soa.approve'",
+	        op.tenant_id);
 	ck_assert_str_eq(n, "2");
 	free(n);
 }
@@ -385,9 +385,9 @@ START_TEST(a_frozen_version_cannot_be_changed)
 	ck_assert_int_eq(PQstatus(c), CONNECTION_OK);
 	char q[512];
 	snprintf(q, sizeof q,
-		"UPDATE baselines SET content = jsonb_set(content, '{summary,total}', '0')"
-		" WHERE tenant_id = '%s' AND kind = 'soa:iso27001-2022'",
-		op.tenant_id);
+	        "UPDATE baselines SET content = jsonb_set(content, '{summary,total}', '0')"
+	        " WHERE tenant_id = '%s' AND kind = 'soa:iso27001-2022'",
+	        op.tenant_id);
 	PGresult *res = PQexec(c, q);
 	ck_assert_int_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
 	ck_assert_ptr_nonnull(strstr(PQresultErrorMessage(res), "frozen"));
@@ -423,11 +423,11 @@ START_TEST(only_approving_roles_may_approve)
 	/* risk & compliance may record decisions, the sponsor approves */
 	const char *v1[] = {"If-Match: \"1\"", NULL};
 	th_req("PATCH", "/v1/soa/iso27001-2022/items/A.5.1", risk,
-		"{\"reasons\":[\"contractual\"]}", v1, &r);
+	        "{\"reasons\":[\"contractual\"]}", v1, &r);
 	ck_assert_int_eq(r.status, 200);
 	th_free(&r);
 	th_req("PATCH", "/v1/soa/iso27001-2022/items/A.5.2", contributor,
-		"{\"reasons\":[\"contractual\"]}", v1, &r);
+	        "{\"reasons\":[\"contractual\"]}", v1, &r);
 	assert_problem(&r, 403, NULL);
 	th_free(&r);
 	th_req("POST", "/v1/soa/iso27001-2022/approve", sponsor, NULL, NULL, &r);
@@ -482,8 +482,8 @@ static json_t *column_a(const char *xml, const json_t *strings)
 START_TEST(export_job_renders_an_xlsx_with_every_control_of_both_standards)
 {
 	free(create_control(
-		"{\"ref\":\"LOG\",\"title\":\"Logging\",\"status\":\"implemented\","
-		"\"requirements\":[\"iso27001-2022:A.8.15\",\"iso42001-2023:A.6.2.8\"]}"));
+	        "{\"ref\":\"LOG\",\"title\":\"Logging\",\"status\":\"implemented\","
+	        "\"requirements\":[\"iso27001-2022:A.8.15\",\"iso42001-2023:A.6.2.8\"]}"));
 	struct th_resp r;
 	th_req("POST", "/v1/soa/export", op.token, "{\"formats\":[\"pdf\"]}", NULL, &r);
 	assert_problem(&r, 400, "formats[0]");
@@ -494,7 +494,7 @@ START_TEST(export_job_renders_an_xlsx_with_every_control_of_both_standards)
 	snprintf(path, sizeof path, "/v1/jobs/%s", th_str(&r, "id"));
 	th_free(&r);
 	ck_assert_msg(th_wait_json(path, op.token, NULL, "state", "succeeded", 60),
-		"export job did not succeed");
+	        "export job did not succeed");
 	th_req("GET", path, op.token, NULL, NULL, &r);
 	json_t *arts = json_object_get(json_object_get(r.json, "result"), "artifacts");
 	ck_assert_int_eq(json_array_size(arts), 3);
@@ -531,10 +531,10 @@ START_TEST(export_job_renders_an_xlsx_with_every_control_of_both_standards)
 		char *sheet = zip_text(z, name);
 		json_t *col = column_a(sheet, strings);
 		snprintf(sql, sizeof sql,
-			"SELECT string_agg(ref, ',' ORDER BY seq) FROM catalog_requirements WHERE"
-			" framework_id = '%s' AND kind = 'annex_a_control' AND catalog_version = "
-			"'2026.1'",
-			k ? "iso42001-2023" : "iso27001-2022");
+		        "SELECT string_agg(ref, ',' ORDER BY seq) FROM catalog_requirements WHERE"
+		        " framework_id = '%s' AND kind = 'annex_a_control' AND catalog_version = "
+		        "'2026.1'",
+		        k ? "iso42001-2023" : "iso27001-2022");
 		char *want = th_sql(sql);
 		char got[4096] = "";
 		json_t *x;
@@ -582,19 +582,19 @@ START_TEST(tenant_export_and_import_carry_the_library_the_soa_and_overlays)
 	const char *in_v1[] = {hdr, "If-Match: \"1\"", NULL};
 	struct th_resp r;
 	th_req("POST", "/v1/controls/starter", op.token,
-		"{\"frameworks\":[\"iso27001-2022\","
-		"\"iso42001-2023\"]}",
-		in, &r);
+	        "{\"frameworks\":[\"iso27001-2022\","
+	        "\"iso42001-2023\"]}",
+	        in, &r);
 	ck_assert_int_eq(r.status, 200);
 	th_free(&r);
 	th_req("PATCH", "/v1/soa/iso27001-2022/items/A.7.1", op.token,
-		"{\"applicable\":false,\"reasons\":[\"contractual\"],\"exclusion_justification\":"
-		"\"Remote\"}",
-		in_v1, &r);
+	        "{\"applicable\":false,\"reasons\":[\"contractual\"],\"exclusion_justification\":"
+	        "\"Remote\"}",
+	        in_v1, &r);
 	ck_assert_int_eq(r.status, 200);
 	th_free(&r);
 	th_req("PUT", "/v1/catalog/overlays/iso27001-2022:A.5.1", op.token, "{\"text\":\"lic\"}",
-		in, &r);
+	        in, &r);
 	ck_assert_int_eq(r.status, 201);
 	th_free(&r);
 	th_req("POST", "/v1/soa/iso27001-2022/approve", op.token, NULL, in, &r);
@@ -617,7 +617,7 @@ START_TEST(tenant_export_and_import_carry_the_library_the_soa_and_overlays)
 	th_req("GET", apath, op.token, NULL, in, &r);
 	ck_assert_int_eq(r.status, 200);
 	json_t *body = json_pack("{s:s, s:s, s:O}", "slug", "imported-soa-tenant", "name",
-		"Imported", "document", r.json);
+	        "Imported", "document", r.json);
 	th_free(&r);
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);

@@ -66,7 +66,8 @@ static void idp_start(void)
 		if (!freopen(log, "a", stderr))
 			_exit(126);
 		char prog[1024];
-		snprintf(prog, sizeof prog, "%s/tests/tools/oidc-provider", getenv("CONCORD_TEST_BIN"));
+		snprintf(prog, sizeof prog, "%s/tests/tools/oidc-provider",
+		        getenv("CONCORD_TEST_BIN"));
 		execl(prog, "oidc-provider", "0", (char *)NULL);
 		_exit(127);
 	}

@@ -26,7 +26,8 @@ static void teardown(void)
 static long count_clients(void)
 {
 	char sql[160];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM tenants WHERE parent_id = '%s'", op.tenant_id);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM tenants WHERE parent_id = '%s'",
+	        op.tenant_id);
 	char *n = th_sql(sql);
 	long v = atol(n);
 	free(n);
@@ -35,7 +36,8 @@ static long count_clients(void)
 
 static void import_expect(json_t *doc, long status, const char *field)
 {
-	json_t *b = json_pack("{s:s, s:s, s:O}", "slug", "imp-x-", "name", "Imported", "document", doc);
+	json_t *b =
+	        json_pack("{s:s, s:s, s:O}", "slug", "imp-x-", "name", "Imported", "document", doc);
 	char slug[64];
 	snprintf(slug, sizeof slug, "imp-%s", th_unique());
 	json_object_set_new(b, "slug", json_string(slug));
@@ -55,17 +57,16 @@ START_TEST(membership_of_a_foreign_user_is_refused_and_nothing_written)
 	struct th_operator other;
 	th_new_operator(&other);
 	json_t *doc = json_pack("{s:s, s:i, s:{s:s, s:s}, s:{s:[{s:s, s:s}]}}", "format",
-		"concord.tenant-export", "format_version", 1, "tenant", "id",
-		"00000000-0000-4000-8000-000000000001", "name", "Source", "tables", "memberships",
-		"user_id", other.user_id, "role", "operator");
+	        "concord.tenant-export", "format_version", 1, "tenant", "id",
+	        "00000000-0000-4000-8000-000000000001", "name", "Source", "tables", "memberships",
+	        "user_id", other.user_id, "role", "operator");
 	long before = count_clients();
 	import_expect(doc, 400, "document.tables.memberships");
 	ck_assert_int_eq(count_clients(), before);
 	/* the importing consultancy's own user may be named */
-	json_object_set_new(json_array_get(json_object_get(json_object_get(doc, "tables"),
-					   "memberships"),
-				    0),
-		"user_id", json_string(op.user_id));
+	json_object_set_new(
+	        json_array_get(json_object_get(json_object_get(doc, "tables"), "memberships"), 0),
+	        "user_id", json_string(op.user_id));
 	import_expect(doc, 201, NULL);
 	ck_assert_int_eq(count_clients(), before + 1);
 	json_decref(doc);
@@ -76,12 +77,12 @@ END_TEST
 START_TEST(unknown_table_or_format_is_refused)
 {
 	json_t *doc = json_pack("{s:s, s:i, s:{}, s:{s:[]}}", "format", "concord.tenant-export",
-		"format_version", 1, "tenant", "tables", "no_such_table");
+	        "format_version", 1, "tenant", "tables", "no_such_table");
 	long before = count_clients();
 	import_expect(doc, 400, "document.tables");
 	json_decref(doc);
 	doc = json_pack("{s:s, s:i, s:{}, s:{}}", "format", "something-else", "format_version", 1,
-		"tenant", "tables");
+	        "tenant", "tables");
 	import_expect(doc, 400, "document.format");
 	json_decref(doc);
 	ck_assert_int_eq(count_clients(), before);
@@ -93,13 +94,14 @@ START_TEST(frozen_baseline_keeps_its_integrity_through_export_and_import)
 	char client[37];
 	th_new_client(&op, client);
 	/* a frozen version whose content names the tenant's own rows by id */
-	const char *content = "{\"items\":[{\"key\":\"R-1\",\"owner\":\"11111111-1111-4111-8111-111111111111\"}]}";
+	const char *content = "{\"items\":[{\"key\":\"R-1\",\"owner\":\"11111111-1111-4111-8111-"
+	                      "111111111111\"}]}";
 	char sha[65], sql[1024];
 	util_sha256_hex(content, strlen(content), sha);
 	snprintf(sql, sizeof sql,
-		"INSERT INTO baselines (tenant_id, kind, number, content, sha256, item_count, note)"
-		" VALUES ('%s', 'risk_register', 1, '%s', '%s', 1, 'v1')",
-		client, content, sha);
+	        "INSERT INTO baselines (tenant_id, kind, number, content, sha256, item_count, note)"
+	        " VALUES ('%s', 'risk_register', 1, '%s', '%s', 1, 'v1')",
+	        client, content, sha);
 	free(th_sql(sql));
 
 	char hdr[80], path[128];
@@ -120,7 +122,8 @@ START_TEST(frozen_baseline_keeps_its_integrity_through_export_and_import)
 	ck_assert(th_wait_json(job, op.token, h, "state", "succeeded", 60));
 	th_req("GET", job, op.token, NULL, h, &r);
 	snprintf(path, sizeof path, "/v1/artifacts/%s",
-		json_string_value(json_object_get(json_object_get(r.json, "result"), "artifact_id")));
+	        json_string_value(
+	                json_object_get(json_object_get(r.json, "result"), "artifact_id")));
 	th_free(&r);
 	th_req("GET", path, op.token, NULL, h, &r);
 	ck_assert_int_eq(r.status, 200);

@@ -35,7 +35,7 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *ud)
 }
 
 int th_req_raw(const char *method, const char *path, const char *token, const char *body,
-	size_t len, const char *const *headers, struct th_resp *out)
+        size_t len, const char *const *headers, struct th_resp *out)
 {
 	memset(out, 0, sizeof *out);
 	CURL *c = curl_easy_init();
@@ -81,7 +81,7 @@ int th_req_raw(const char *method, const char *path, const char *token, const ch
 }
 
 int th_req(const char *method, const char *path, const char *token, const char *body,
-	const char *const *headers, struct th_resp *out)
+        const char *const *headers, struct th_resp *out)
 {
 	return th_req_raw(method, path, token, body, body ? strlen(body) : 0, headers, out);
 }
@@ -141,7 +141,9 @@ char *th_login(const char *email, const char *password, const char *tenant_slug)
 	struct th_resp r;
 	th_req("POST", "/v1/auth/login", NULL, s, NULL, &r);
 	free(s);
-	char *tok = r.status == 200 && th_str(&r, "access_token") ? strdup(th_str(&r, "access_token")) : NULL;
+	char *tok = r.status == 200 && th_str(&r, "access_token")
+	                    ? strdup(th_str(&r, "access_token"))
+	                    : NULL;
 	th_free(&r);
 	return tok;
 }
@@ -154,7 +156,7 @@ void th_new_operator(struct th_operator *op)
 	snprintf(op->password, sizeof op->password, "pw-%s-long-enough", op->slug);
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s/concord-api create-operator %s 'Consultancy %s' %s %s",
-		getenv("CONCORD_TEST_BIN"), op->slug, op->slug, op->email, op->password);
+	        getenv("CONCORD_TEST_BIN"), op->slug, op->slug, op->email, op->password);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	char line[512] = "";
@@ -163,9 +165,9 @@ void th_new_operator(struct th_operator *op)
 	json_t *j = json_loads(line, 0, NULL);
 	ck_assert_ptr_nonnull(j);
 	snprintf(op->tenant_id, sizeof op->tenant_id, "%s",
-		json_string_value(json_object_get(j, "tenant_id")));
+	        json_string_value(json_object_get(j, "tenant_id")));
 	snprintf(op->user_id, sizeof op->user_id, "%s",
-		json_string_value(json_object_get(j, "user_id")));
+	        json_string_value(json_object_get(j, "user_id")));
 	json_decref(j);
 
 	json_t *b = json_pack("{s:s, s:s}", "email", op->email, "password", op->password);
@@ -190,7 +192,7 @@ void th_new_client(const struct th_operator *op, char *id_out)
 {
 	char body[256];
 	snprintf(body, sizeof body, "{\"slug\":\"cl-%s\",\"name\":\"Client %s\"}", th_unique(),
-		th_unique());
+	        th_unique());
 	struct th_resp r;
 	th_req("POST", "/v1/tenants", op->token, body, NULL, &r);
 	ck_assert_msg(r.status == 201, "create client: %ld %s", r.status, r.body);
@@ -199,14 +201,15 @@ void th_new_client(const struct th_operator *op, char *id_out)
 }
 
 char *th_new_user(const struct th_operator *op, const char *tenant, const char *role,
-	char *email_out, size_t n)
+        char *email_out, size_t n)
 {
 	char body[512], hdr[128], email[160];
 	snprintf(email, sizeof email, "%s-%s@client.example", role, th_unique());
 	snprintf(body, sizeof body,
-		"{\"email\":\"%s\",\"display_name\":\"Test %s\",\"password\":\"correct-horse-battery\","
-		"\"role\":\"%s\"}",
-		email, role, role);
+	        "{\"email\":\"%s\",\"display_name\":\"Test "
+	        "%s\",\"password\":\"correct-horse-battery\","
+	        "\"role\":\"%s\"}",
+	        email, role, role);
 	snprintf(hdr, sizeof hdr, "X-Concord-Tenant: %s", tenant);
 	const char *h[] = {hdr, NULL};
 	struct th_resp r;
@@ -234,7 +237,7 @@ char *th_sql(const char *sql)
 	PGresult *r = PQexec(c, sql);
 	ExecStatusType st = PQresultStatus(r);
 	ck_assert_msg(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "sql %s: %s", sql,
-		PQresultErrorMessage(r));
+	        PQresultErrorMessage(r));
 	char *out = NULL;
 	if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
 		out = strdup(PQgetvalue(r, 0, 0));
@@ -243,8 +246,8 @@ char *th_sql(const char *sql)
 	return out;
 }
 
-bool th_wait_json(const char *path, const char *token, const char *const *headers,
-	const char *key, const char *want, int seconds)
+bool th_wait_json(const char *path, const char *token, const char *const *headers, const char *key,
+        const char *want, int seconds)
 {
 	for (int i = 0; i < seconds * 10; i++) {
 		struct th_resp r;

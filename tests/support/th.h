@@ -16,10 +16,10 @@
 
 struct th_resp {
 	long status;
-	char *body;     /* NUL-terminated */
+	char *body; /* NUL-terminated */
 	size_t len;
-	char *headers;  /* raw header block */
-	json_t *json;   /* parsed body when it is JSON, else NULL */
+	char *headers; /* raw header block */
+	json_t *json;  /* parsed body when it is JSON, else NULL */
 };
 
 /* A consultancy created for one test: its operator user, signed in. */
@@ -29,17 +29,17 @@ struct th_operator {
 	char slug[64];
 	char email[128];
 	char password[96];
-	char *token;        /* access token (malloc'd) */
-	char *refresh;      /* refresh token (malloc'd) */
+	char *token;   /* access token (malloc'd) */
+	char *refresh; /* refresh token (malloc'd) */
 };
 
 /* Perform a request. headers: NULL-terminated "Name: value" strings, may be NULL.
  * Returns 0 when the HTTP exchange happened (any status). */
 int th_req(const char *method, const char *path, const char *token, const char *body,
-	const char *const *headers, struct th_resp *out);
+        const char *const *headers, struct th_resp *out);
 /* Same, with a raw body of given length and content type. */
 int th_req_raw(const char *method, const char *path, const char *token, const char *body,
-	size_t len, const char *const *headers, struct th_resp *out);
+        size_t len, const char *const *headers, struct th_resp *out);
 void th_free(struct th_resp *r);
 /* Value of a response header (case-insensitive name), malloc'd, or NULL. */
 char *th_header(const struct th_resp *r, const char *name);
@@ -57,7 +57,7 @@ char *th_login(const char *email, const char *password, const char *tenant_slug)
 void th_new_client(const struct th_operator *op, char *id_out);
 /* Create a local user in tenant `tenant` (acting as op) with `role`; returns its token. */
 char *th_new_user(const struct th_operator *op, const char *tenant, const char *role,
-	char *email_out, size_t n);
+        char *email_out, size_t n);
 
 /* Run SQL as the database superuser; returns the first cell of the first row (malloc'd)
  * or NULL; fails the test on error. */
@@ -65,18 +65,18 @@ char *th_sql(const char *sql);
 /* Run a shell command; returns its exit status. */
 int th_sh(const char *cmd);
 /* Poll GET path until json member `key` equals `want` (or timeout seconds). */
-bool th_wait_json(const char *path, const char *token, const char *const *headers,
-	const char *key, const char *want, int seconds);
+bool th_wait_json(const char *path, const char *token, const char *const *headers, const char *key,
+        const char *want, int seconds);
 
 /* Standard main for a test file: runs the suite built by make_suite(). */
-#define TH_MAIN(make_suite)                                                        \
-	int main(void)                                                             \
-	{                                                                          \
-		SRunner *sr = srunner_create(make_suite());                       \
-		srunner_run_all(sr, CK_NORMAL);                                    \
-		int nf = srunner_ntests_failed(sr);                                \
-		srunner_free(sr);                                                  \
-		return nf == 0 ? 0 : 1;                                            \
+#define TH_MAIN(make_suite)                                                                        \
+	int main(void)                                                                             \
+	{                                                                                          \
+		SRunner *sr = srunner_create(make_suite());                                        \
+		srunner_run_all(sr, CK_NORMAL);                                                    \
+		int nf = srunner_ntests_failed(sr);                                                \
+		srunner_free(sr);                                                                  \
+		return nf == 0 ? 0 : 1;                                                            \
 	}
 
 #endif

@@ -73,7 +73,7 @@ static json_t *reference_rows(const char *name)
 		json_t *row = json_object();
 		for (size_t i = 0; i < json_array_size(header); i++)
 			json_object_set(row, json_string_value(json_array_get(header, i)),
-				json_array_get(cells, i));
+			        json_array_get(cells, i));
 		json_array_append_new(rows, row);
 		json_decref(cells);
 	}
@@ -100,7 +100,7 @@ static json_t *rows_of(const char *fw, const char *kind)
 		json_array_foreach(json_object_get(f, "rows"), j, r)
 		{
 			if (strcmp(col(r, "framework_id"), fw) == 0 &&
-				(!kind || strcmp(col(r, "kind"), kind) == 0))
+			        (!kind || strcmp(col(r, "kind"), kind) == 0))
 				json_array_append(out, r);
 		}
 	}
@@ -129,7 +129,7 @@ static json_t *relations(void)
 
 /* id -> title of every reference row with a real title in column tcol. */
 static void assert_same_ids_and_titles(
-	const char *what, json_t *ref_rows, const char *idcol, const char *tcol, json_t *got)
+        const char *what, json_t *ref_rows, const char *idcol, const char *tcol, json_t *got)
 {
 	size_t i;
 	json_t *r;
@@ -143,11 +143,11 @@ static void assert_same_ids_and_titles(
 		json_t *g = find(got, col(r, idcol));
 		ck_assert_msg(g, "%s: %s missing", what, col(r, idcol));
 		ck_assert_msg(strcmp(col(g, "title"), t) == 0,
-			"%s %s: title '%s' != reference '%s'", what, col(r, idcol), col(g, "title"),
-			t);
+		        "%s %s: title '%s' != reference '%s'", what, col(r, idcol), col(g, "title"),
+		        t);
 	}
 	ck_assert_msg((int)json_array_size(got) == want, "%s: %zu rows, reference has %d", what,
-		json_array_size(got), want);
+	        json_array_size(got), want);
 }
 
 static bool list_equals_csv(const json_t *arr, const char *csv)
@@ -156,7 +156,7 @@ static bool list_equals_csv(const json_t *arr, const char *csv)
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s", csv);
 	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-		tok = strtok_r(NULL, ",", &save), n++) {
+	        tok = strtok_r(NULL, ",", &save), n++) {
 		const char *v = json_string_value(json_array_get(arr, n));
 		if (!v || strcmp(v, tok) != 0)
 			return false;
@@ -216,12 +216,12 @@ START_TEST(iso27001_annex_a_has_93_controls_with_reference_titles_themes_and_att
 	ck_assert_int_eq(json_array_size(ref), 93);
 	assert_same_ids_and_titles("27001 Annex A", ref, "id", "title", got);
 	static const char *const themes[][2] = {{"organizational", "A.5"}, {"people", "A.6"},
-		{"physical", "A.7"}, {"technological", "A.8"}};
+	        {"physical", "A.7"}, {"technological", "A.8"}};
 	static const char *const attrs[][2] = {{"control_type", "control_type"},
-		{"security_properties", "infosec_properties"},
-		{"cybersecurity_concepts", "cybersecurity_concepts"},
-		{"operational_capabilities", "operational_capabilities"},
-		{"security_domains", "security_domains"}};
+	        {"security_properties", "infosec_properties"},
+	        {"cybersecurity_concepts", "cybersecurity_concepts"},
+	        {"operational_capabilities", "operational_capabilities"},
+	        {"security_domains", "security_domains"}};
 	size_t i;
 	json_t *r;
 	json_array_foreach(ref, i, r)
@@ -232,16 +232,16 @@ START_TEST(iso27001_annex_a_has_93_controls_with_reference_titles_themes_and_att
 			if (strcmp(themes[t][0], col(r, "theme")) == 0)
 				theme = themes[t][1];
 		ck_assert_msg(theme && strcmp(col(g, "parent_ref"), theme) == 0,
-			"%s is not under its theme", col(r, "id"));
+		        "%s is not under its theme", col(r, "id"));
 		json_t *a = json_object_get(g, "attributes");
 		ck_assert_int_eq(json_object_size(a), 5);
 		for (int k = 0; k < 5; k++)
 			ck_assert_msg(list_equals_csv(
-					      json_object_get(a, attrs[k][0]), col(r, attrs[k][1])),
-				"%s attribute %s differs from ISO/IEC 27002", col(r, "id"),
-				attrs[k][0]);
+			                      json_object_get(a, attrs[k][0]), col(r, attrs[k][1])),
+			        "%s attribute %s differs from ISO/IEC 27002", col(r, "id"),
+			        attrs[k][0]);
 		ck_assert_msg(json_array_size(json_object_get(g, "typical_evidence")) > 0,
-			"%s has no typical evidence", col(r, "id"));
+		        "%s has no typical evidence", col(r, "id"));
 		ck_assert_msg(strlen(col(g, "guidance")) > 40, "%s has no guidance", col(r, "id"));
 	}
 	json_t *th = rows_of("iso27001-2022", "annex_a_theme");
@@ -336,7 +336,7 @@ START_TEST(iso42001_annex_c_matches_reference_headings)
 			ck_assert_msg(at, "'%s' is not a heading of Annex C", want);
 			char next = at[strlen(want)];
 			ck_assert_msg(next == ',' || next == ';' || next == '.' || next == ' ',
-				"'%s' is only a prefix of a heading", want);
+			        "'%s' is only a prefix of a heading", want);
 		}
 	}
 	free(annex);
@@ -350,7 +350,7 @@ START_TEST(ai_act_has_obligation_articles_annex_iii_points_and_annex_iv)
 	/* the articles that carry obligations for providers, deployers, importers,
 	 * distributors, authorised representatives and GPAI providers */
 	static const int required[] = {4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
-		21, 22, 23, 24, 25, 26, 27, 43, 47, 48, 49, 50, 51, 52, 53, 54, 55, 72, 73, 86};
+	        21, 22, 23, 24, 25, 26, 27, 43, 47, 48, 49, 50, 51, 52, 53, 54, 55, 72, 73, 86};
 	json_t *arts = rows_of("eu-ai-act", "article");
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
 		char ref[16];
@@ -359,7 +359,7 @@ START_TEST(ai_act_has_obligation_articles_annex_iii_points_and_annex_iv)
 		ck_assert_msg(a, "%s missing", ref);
 		ck_assert_msg(strlen(col(a, "title")) > 3, "%s has no title", ref);
 		ck_assert_msg(
-			json_is_true(json_object_get(a, "actionable")), "%s not actionable", ref);
+		        json_is_true(json_object_get(a, "actionable")), "%s not actionable", ref);
 	}
 	ck_assert_str_eq(col(find(arts, "Art. 12"), "title"), "Record-keeping");
 	/* Annex III points as listed in ai_act.md section 5.3 ("- 1(a) ..." and "- 2: ...") */
@@ -423,17 +423,17 @@ START_TEST(every_iso42001_control_has_a_relation_or_no_counterpart)
 		json_array_foreach(rels, j, r)
 		{
 			bool from = strcmp(col(r, "from_framework"), "iso42001-2023") == 0 &&
-				    strcmp(col(r, "from_ref"), col(c, "ref")) == 0;
+			            strcmp(col(r, "from_ref"), col(c, "ref")) == 0;
 			bool to = strcmp(col(r, "to_framework"), "iso42001-2023") == 0 &&
-				  strcmp(col(r, "to_ref"), col(c, "ref")) == 0;
+			          strcmp(col(r, "to_ref"), col(c, "ref")) == 0;
 			if (from || to) {
 				n++;
 				ck_assert_msg(strlen(col(r, "rationale")) > 10,
-					"relation of %s lacks a reason", col(c, "ref"));
+				        "relation of %s lacks a reason", col(c, "ref"));
 			}
 		}
 		ck_assert_msg(
-			n > 0, "42001 %s has no relation and no no_counterpart", col(c, "ref"));
+		        n > 0, "42001 %s has no relation and no no_counterpart", col(c, "ref"));
 	}
 	/* no_counterpart rows carry no target and name the framework searched */
 	json_array_foreach(rels, j, r)
@@ -494,13 +494,13 @@ START_TEST(parser_requires_source_version_and_a_known_header)
 {
 	struct err e = {0};
 	ck_assert_int_eq(
-		parse("# catalog_version: 2026.1\nold_ref\tchange\tnew_ref\tnote\n", &e), -1);
+	        parse("# catalog_version: 2026.1\nold_ref\tchange\tnew_ref\tnote\n", &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.message, "source"));
 	ck_assert_int_eq(parse("# source: s\nold_ref\tchange\tnew_ref\tnote\n", &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.message, "catalog_version"));
 	ck_assert_int_eq(
-		parse("# source: s\n# catalog_version: 26\nold_ref\tchange\tnew_ref\tnote\n", &e),
-		-1);
+	        parse("# source: s\n# catalog_version: 26\nold_ref\tchange\tnew_ref\tnote\n", &e),
+	        -1);
 	ck_assert_int_eq(parse("# source: s\n# catalog_version: 2026.1\nref\ttitle\n", &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.message, "unknown header"));
 	ck_assert_int_eq(parse("old_ref\tchange\tnew_ref\tnote\n", &e), -1);
@@ -527,7 +527,7 @@ static int read_edited(const char *file, const char *sed, struct err *e)
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd, "cp -r '%s/catalog/.' '%s/' && sed -i %s '%s/%s'", root, tmpl,
-		sed, tmpl, file);
+	        sed, tmpl, file);
 	ck_assert_int_eq(system(cmd), 0);
 	json_t *out;
 	int rc = catalog_read_dir(arena, tmpl, &out, e);
@@ -540,8 +540,8 @@ START_TEST(reader_rejects_a_crosswalk_ref_that_is_not_in_the_catalog)
 {
 	struct err e = {0};
 	ck_assert_int_eq(
-		read_edited("crosswalk/relations.tsv", "-e 's/\\tA\\.8\\.15\\t/\\tA.8.99\\t/'", &e),
-		-1);
+	        read_edited("crosswalk/relations.tsv", "-e 's/\\tA\\.8\\.15\\t/\\tA.8.99\\t/'", &e),
+	        -1);
 	ck_assert_ptr_nonnull(strstr(e.message, "'A.8.99' is not a requirement of iso27001-2022"));
 }
 END_TEST
@@ -550,15 +550,15 @@ START_TEST(reader_rejects_an_unknown_parent_and_a_duplicate_ref)
 {
 	struct err e = {0};
 	ck_assert_int_eq(read_edited("iso27001-2022/requirements.tsv",
-				 "-e "
-				 "'s/^A\\.8\\.15\\tannex_a_control\\tA\\.8\\t/"
-				 "A.8.15\\tannex_a_control\\tA.9\\t/'",
-				 &e),
-		-1);
+	                         "-e "
+	                         "'s/^A\\.8\\.15\\tannex_a_control\\tA\\.8\\t/"
+	                         "A.8.15\\tannex_a_control\\tA.9\\t/'",
+	                         &e),
+	        -1);
 	ck_assert_ptr_nonnull(strstr(e.message, "parent_ref 'A.9' does not exist"));
 	ck_assert_int_eq(read_edited("iso27001-2022/requirements.tsv",
-				 "-e 's/^A\\.8\\.16\\t/A.8.15\\t/'", &e),
-		-1);
+	                         "-e 's/^A\\.8\\.16\\t/A.8.15\\t/'", &e),
+	        -1);
 	ck_assert_ptr_nonnull(strstr(e.message, "duplicate ref"));
 }
 END_TEST
@@ -571,17 +571,17 @@ START_TEST(reader_rejects_a_frozen_copy_that_differs_from_its_version)
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
-		"cp -r '%s/catalog/.' '%s/' && mkdir '%s/iso42001-2023/v2026.1' && "
-		"cp '%s/iso42001-2023/annex_c.tsv' '%s/iso42001-2023/v2026.1/' && "
-		"sed -i 's/Accountability/Accountability!/' '%s/iso42001-2023/v2026.1/annex_c.tsv'",
-		root, tmpl, tmpl, tmpl, tmpl, tmpl);
+	        "cp -r '%s/catalog/.' '%s/' && mkdir '%s/iso42001-2023/v2026.1' && "
+	        "cp '%s/iso42001-2023/annex_c.tsv' '%s/iso42001-2023/v2026.1/' && "
+	        "sed -i 's/Accountability/Accountability!/' '%s/iso42001-2023/v2026.1/annex_c.tsv'",
+	        root, tmpl, tmpl, tmpl, tmpl, tmpl);
 	ck_assert_int_eq(system(cmd), 0);
 	json_t *out;
 	ck_assert_int_eq(catalog_read_dir(arena, tmpl, &out, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.message, "both claim catalog version 2026.1 but differ"));
 	/* an identical frozen copy is accepted and loaded once */
 	snprintf(cmd, sizeof cmd, "cp '%s/iso42001-2023/annex_c.tsv' '%s/iso42001-2023/v2026.1/'",
-		tmpl, tmpl);
+	        tmpl, tmpl);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(catalog_read_dir(arena, tmpl, &out, &e), 0);
 	ck_assert_int_eq(json_array_size(json_object_get(out, "files")), 6);
@@ -595,7 +595,7 @@ START_TEST(split_id_accepts_public_ids_and_rejects_malformed_ones)
 	struct err e = {0};
 	const char *fw, *ref;
 	ck_assert_int_eq(
-		catalog_split_id(arena, "eu-ai-act:Art. 12", "requirements[0]", &fw, &ref, &e), 0);
+	        catalog_split_id(arena, "eu-ai-act:Art. 12", "requirements[0]", &fw, &ref, &e), 0);
 	ck_assert_str_eq(fw, "eu-ai-act");
 	ck_assert_str_eq(ref, "Art. 12");
 	ck_assert_int_eq(catalog_split_id(arena, "A.8.15", "requirements[1]", &fw, &ref, &e), -1);
@@ -674,7 +674,7 @@ START_TEST(starter_shares_one_logging_control_across_three_frameworks)
 	{
 		if (strcmp(col(x, "relation"), "anchor") != 0)
 			ck_assert_msg(strlen(col(x, "rationale")) > 10,
-				"member %s lacks a rationale", col(x, "ref"));
+			        "member %s lacks a rationale", col(x, "ref"));
 	}
 	json_decref(g);
 }
@@ -705,14 +705,14 @@ START_TEST(starter_covers_every_overlap_and_every_actionable_requirement)
 		snprintf(kb, sizeof kb, "%s:%s", col(r, "to_framework"), col(r, "to_ref"));
 		json_t *a = json_object_get(by_id, ka), *b = json_object_get(by_id, kb);
 		if (!json_is_true(json_object_get(a, "actionable")) ||
-			!json_is_true(json_object_get(b, "actionable")))
+		        !json_is_true(json_object_get(b, "actionable")))
 			continue;
 		bool shared = false;
 		json_array_foreach(g, j, x) shared |=
-			has_member(x, col(r, "from_framework"), col(r, "from_ref")) &&
-			has_member(x, col(r, "to_framework"), col(r, "to_ref"));
+		        has_member(x, col(r, "from_framework"), col(r, "from_ref")) &&
+		        has_member(x, col(r, "to_framework"), col(r, "to_ref"));
 		ck_assert_msg(shared, "%s %s %s %s do not share a control", col(r, "from_ref"), rel,
-			col(r, "to_framework"), col(r, "to_ref"));
+		        col(r, "to_framework"), col(r, "to_ref"));
 		pairs++;
 	}
 	ck_assert_int_gt(pairs, 50);
@@ -722,7 +722,7 @@ START_TEST(starter_covers_every_overlap_and_every_actionable_requirement)
 		if (!json_is_true(json_object_get(r, "actionable")))
 			continue;
 		ck_assert_msg(groups_with(g, col(r, "framework_id"), col(r, "ref")) > 0,
-			"%s %s has no starter control", col(r, "framework_id"), col(r, "ref"));
+		        "%s %s has no starter control", col(r, "framework_id"), col(r, "ref"));
 		if (strcmp(col(r, "framework_id"), "iso42001-2023") == 0)
 			ck_assert_int_eq(groups_with(g, "iso42001-2023", col(r, "ref")), 1);
 	}
@@ -731,9 +731,9 @@ START_TEST(starter_covers_every_overlap_and_every_actionable_requirement)
 	{
 		int n42 = 0;
 		json_array_foreach(json_object_get(x, "members"), j, r) n42 +=
-			strcmp(col(r, "framework_id"), "iso42001-2023") == 0;
+		        strcmp(col(r, "framework_id"), "iso42001-2023") == 0;
 		ck_assert_msg(n42 <= 1, "group %s chains %d ISO/IEC 42001 requirements",
-			col(x, "key"), n42);
+		        col(x, "key"), n42);
 	}
 	json_decref(by_id);
 	json_decref(reqs);
@@ -748,7 +748,7 @@ START_TEST(starter_for_one_framework_gives_one_control_per_requirement)
 	size_t i;
 	json_t *x;
 	json_array_foreach(g, i, x)
-		ck_assert_int_eq(json_array_size(json_object_get(x, "members")), 1);
+	        ck_assert_int_eq(json_array_size(json_object_get(x, "members")), 1);
 	json_decref(g);
 }
 END_TEST
@@ -764,22 +764,22 @@ static json_t *apply_plan(const json_t *existing, const json_t *plan)
 	{
 		json_t *reqs = json_array();
 		json_array_foreach(json_object_get(g, "members"), j, m) json_array_append_new(
-			reqs, json_sprintf("%s:%s", col(m, "framework_id"), col(m, "ref")));
+		        reqs, json_sprintf("%s:%s", col(m, "framework_id"), col(m, "ref")));
 		json_array_append_new(
-			out, json_pack("{s:o, s:O, s:O, s:o}", "id", json_sprintf("c%d", n++),
-				     "ref", json_object_get(g, "key"), "starter_key",
-				     json_object_get(g, "key"), "requirements", reqs));
+		        out, json_pack("{s:o, s:O, s:O, s:o}", "id", json_sprintf("c%d", n++),
+		                     "ref", json_object_get(g, "key"), "starter_key",
+		                     json_object_get(g, "key"), "requirements", reqs));
 	}
 	json_array_foreach(json_object_get(plan, "extend"), i, g)
 	{
 		json_t *c = NULL, *y;
 		size_t k;
 		json_array_foreach(out, k, y) if (!strcmp(col(y, "id"), col(g, "control_id"))) c =
-			y;
+		        y;
 		ck_assert_ptr_nonnull(c);
 		json_array_foreach(json_object_get(g, "members"), j, m)
-			json_array_append_new(json_object_get(c, "requirements"),
-				json_sprintf("%s:%s", col(m, "framework_id"), col(m, "ref")));
+		        json_array_append_new(json_object_get(c, "requirements"),
+		                json_sprintf("%s:%s", col(m, "framework_id"), col(m, "ref")));
 	}
 	return out;
 }
@@ -853,7 +853,7 @@ START_TEST(starter_plan_skips_requirements_already_served_by_manual_controls)
 {
 	json_t *g = groups_for("eu-ai-act");
 	json_t *existing = json_pack("[{s:s, s:s, s:n, s:[s]}]", "id", "m1", "ref", "LOG-1",
-		"starter_key", "requirements", "eu-ai-act:Art. 47");
+	        "starter_key", "requirements", "eu-ai-act:Art. 47");
 	json_t *p = catalog_starter_plan(g, existing);
 	ck_assert_int_eq(json_integer_value(json_object_get(p, "already_covered")), 1);
 	ck_assert_int_eq(json_array_size(json_object_get(p, "create")), json_array_size(g) - 1);
@@ -871,7 +871,7 @@ static Suite *catalog_suite(void)
 	tcase_add_test(tc, catalog_reads_with_source_and_version_in_every_file);
 	tcase_add_test(tc, iso27001_clauses_match_reference_exactly);
 	tcase_add_test(
-		tc, iso27001_annex_a_has_93_controls_with_reference_titles_themes_and_attributes);
+	        tc, iso27001_annex_a_has_93_controls_with_reference_titles_themes_and_attributes);
 	tcase_add_test(tc, iso42001_clauses_include_6_1_4_and_8_4_and_match_reference);
 	tcase_add_test(tc, iso42001_annex_a_has_38_controls_under_reference_objectives);
 	tcase_add_test(tc, iso42001_annex_c_matches_reference_headings);

@@ -37,8 +37,8 @@ static void next_is(const char *expr, const char *after, const char *want)
 	ck_assert_msg(cron_next(&c, utc(after), &t, &e) == 0, "%s: %s", expr, e.message);
 	char got[32];
 	fmt(t, got, sizeof got);
-	ck_assert_msg(strcmp(got, want) == 0, "'%s' after %s: want %s, got %s", expr, after, want,
-		got);
+	ck_assert_msg(
+	        strcmp(got, want) == 0, "'%s' after %s: want %s, got %s", expr, after, want, got);
 }
 
 /* Parsing expr fails with field "cron" and a message containing `part`. */
@@ -49,8 +49,8 @@ static void rejects(const char *expr, const char *part)
 	ck_assert_msg(cron_parse(expr, &c, &e) == -1, "'%s' was accepted", expr);
 	ck_assert_int_eq(e.code, ERR_INVALID);
 	ck_assert_str_eq(e.field, "cron");
-	ck_assert_msg(strstr(e.message, part), "'%s': message '%s' lacks '%s'", expr, e.message,
-		part);
+	ck_assert_msg(
+	        strstr(e.message, part), "'%s': message '%s' lacks '%s'", expr, e.message, part);
 }
 
 START_TEST(every_minute_is_the_next_minute)

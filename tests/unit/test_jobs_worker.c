@@ -43,9 +43,9 @@ START_TEST(fault_knobs_parse)
 	ck_assert_str_eq(f.fail, "");
 	ck_assert_int_eq(f.sleep_in_run_ms, 0);
 	ck_assert_int_eq(worker_parse_faults("sleep_in_run:250,fail:tenant.export,"
-						     "exit_after_run:a.b,exit_before_ack:c.d",
-				 &f, &e),
-		0);
+	                                     "exit_after_run:a.b,exit_before_ack:c.d",
+	                         &f, &e),
+	        0);
 	ck_assert_int_eq(f.sleep_in_run_ms, 250);
 	ck_assert_str_eq(f.fail, "tenant.export");
 	ck_assert_str_eq(f.exit_after_run, "a.b");

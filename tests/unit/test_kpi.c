@@ -79,13 +79,11 @@ START_TEST(crafted_monthly_series_gives_exact_figures)
 {
 	struct kpi_def d = {KPI_HIGHER_BETTER, 95, 90, 80, KPI_MONTHLY, day("2026-01-10")};
 	struct kpi_point pts[] = {
-		{day("2026-01-31"), 80},
-		{day("2026-02-15"), 85},
-		{day("2026-04-10"), 88},
-		{day("2026-04-20"), 90}, /* recorded later in April: replaces 88 */
-		{day("2026-05-31"), 92},
-		{day("2026-07-05"), 99}, /* the open period: latest value, not yet due */
-		{day("2026-08-01"), 10}, /* after the as-of date: ignored */
+	        {day("2026-01-31"), 80}, {day("2026-02-15"), 85}, {day("2026-04-10"), 88},
+	        {day("2026-04-20"), 90}, /* recorded later in April: replaces 88 */
+	        {day("2026-05-31"), 92},
+	        {day("2026-07-05"), 99}, /* the open period: latest value, not yet due */
+	        {day("2026-08-01"), 10}, /* after the as-of date: ignored */
 	};
 	struct kpi_result r;
 	kpi_evaluate(&d, pts, 7, day("2026-07-15"), &r);
@@ -128,7 +126,7 @@ START_TEST(rising_incidents_deteriorate_a_lower_is_better_kpi)
 {
 	struct kpi_def d = {KPI_LOWER_BETTER, 2, 5, 10, KPI_QUARTERLY, day("2025-01-01")};
 	struct kpi_point pts[] = {
-		{day("2025-02-01"), 3}, {day("2025-05-01"), 4}, {day("2025-08-01"), 6}};
+	        {day("2025-02-01"), 3}, {day("2025-05-01"), 4}, {day("2025-08-01"), 6}};
 	struct kpi_result r;
 	kpi_evaluate(&d, pts, 3, day("2025-12-31"), &r);
 	/* x = 0, 1, 2; slope = (3*16 - 3*13) / (3*5 - 9) = 9 / 6 */
@@ -146,7 +144,7 @@ START_TEST(small_changes_within_tolerance_are_stable)
 {
 	struct kpi_def d = {KPI_HIGHER_BETTER, 100, 90, 80, KPI_MONTHLY, day("2026-01-01")};
 	struct kpi_point flat[] = {
-		{day("2026-01-05"), 100}, {day("2026-02-05"), 100.5}, {day("2026-03-05"), 100}};
+	        {day("2026-01-05"), 100}, {day("2026-02-05"), 100.5}, {day("2026-03-05"), 100}};
 	struct kpi_result r;
 	kpi_evaluate(&d, flat, 3, day("2026-03-20"), &r);
 	ck_assert_double_eq_tol(r.slope, 0.0, 1e-12);

@@ -43,10 +43,11 @@ START_TEST(every_route_is_documented_with_its_summary)
 			lower(m, r->method);
 			json_t *op = json_object_get(json_object_get(paths, r->pattern), m);
 			ck_assert_msg(op, "route %s %s is not in the OpenAPI document", r->method,
-				r->pattern);
+			        r->pattern);
 			const char *s = json_string_value(json_object_get(op, "summary"));
 			ck_assert_msg(s && strcmp(s, r->summary) == 0,
-				"summary of %s %s differs from the route table", r->method, r->pattern);
+			        "summary of %s %s differs from the route table", r->method,
+			        r->pattern);
 			/* every {param} of the path is declared */
 			for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
 				const char *end = strchr(p, '}');
@@ -57,20 +58,22 @@ START_TEST(every_route_is_documented_with_its_summary)
 				json_t *par;
 				json_array_foreach(json_object_get(op, "parameters"), i, par)
 				{
-					const char *pn = json_string_value(json_object_get(par, "name"));
+					const char *pn =
+					        json_string_value(json_object_get(par, "name"));
 					if (pn && strcmp(pn, name) == 0)
 						found = true;
 				}
 				ck_assert_msg(found, "%s %s does not declare path parameter %s",
-					r->method, r->pattern, name);
+				        r->method, r->pattern, name);
 			}
 			json_t *responses = json_object_get(op, "responses");
-			ck_assert_msg(json_object_get(responses, "400") || json_object_get(responses, "404"),
-				"%s %s documents no 4xx problem", r->method, r->pattern);
+			ck_assert_msg(json_object_get(responses, "400") ||
+			                      json_object_get(responses, "404"),
+			        "%s %s documents no 4xx problem", r->method, r->pattern);
 			if (!(r->flags & ROUTE_PUBLIC)) {
 				ck_assert_msg(json_object_get(responses, "401") &&
-						      json_object_get(responses, "403"),
-					"%s %s must document 401 and 403", r->method, r->pattern);
+				                      json_object_get(responses, "403"),
+				        "%s %s must document 401 and 403", r->method, r->pattern);
 			}
 		}
 	ck_assert_int_gt(n, 20);
@@ -106,9 +109,8 @@ END_TEST
 START_TEST(document_is_openapi_3_1)
 {
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
-	ck_assert_ptr_nonnull(json_object_get(json_object_get(json_object_get(doc, "components"),
-						      "schemas"),
-		"Problem"));
+	ck_assert_ptr_nonnull(json_object_get(
+	        json_object_get(json_object_get(doc, "components"), "schemas"), "Problem"));
 }
 END_TEST
 

@@ -17,38 +17,37 @@
 #include "svg.h"
 
 /* workers/job_risk_export.c and workers/job_phase1_pack.c (pure renderers) */
-int risk_export_register_xlsx(const json_t *content, const char *label, char **data, size_t *len,
-	struct err *e);
-int risk_export_plan_xlsx(const json_t *content, const char *label, char **data, size_t *len,
-	struct err *e);
+int risk_export_register_xlsx(
+        const json_t *content, const char *label, char **data, size_t *len, struct err *e);
+int risk_export_plan_xlsx(
+        const json_t *content, const char *label, char **data, size_t *len, struct err *e);
 char *phase1_pack_html(const json_t *facts);
 
-static const char *const roles[] = {"sponsor", "isms_lead", "aims_lead", "risk_compliance",
-	NULL};
+static const char *const roles[] = {"sponsor", "isms_lead", "aims_lead", "risk_compliance", NULL};
 
 /* 3 likelihood x 4 impact levels; low, medium, high, critical; appetite medium. */
 static const char method_text[] =
-	"{\"likelihood\": [{\"level\": 1, \"name\": \"Rare\", \"criteria\": \"once in 10 years\"},"
-	"  {\"level\": 2, \"name\": \"Possible\", \"criteria\": \"once a year\"},"
-	"  {\"level\": 3, \"name\": \"Likely\", \"criteria\": \"monthly\"}],"
-	" \"impact\": [{\"level\": 1, \"name\": \"Minor\", \"criteria\": \"no harm\"},"
-	"  {\"level\": 2, \"name\": \"Moderate\", \"criteria\": \"limited harm\"},"
-	"  {\"level\": 3, \"name\": \"Major\", \"criteria\": \"serious harm\"},"
-	"  {\"level\": 4, \"name\": \"Severe\", \"criteria\": \"lasting harm\"}],"
-	" \"levels\": [{\"key\": \"low\", \"name\": \"Low\", \"color\": \"#2e7d32\","
-	" \"review_months\": 12},"
-	"  {\"key\": \"medium\", \"name\": \"Medium\", \"color\": \"#f9a825\", \"review_months\":"
-	" 6},"
-	"  {\"key\": \"high\", \"name\": \"High\", \"color\": \"#ef6c00\", \"review_months\": 3},"
-	"  {\"key\": \"critical\", \"name\": \"Critical\", \"color\": \"#c62828\","
-	" \"review_months\": 1}],"
-	" \"matrix\": [[\"low\", \"low\", \"medium\", \"high\"],"
-	"  [\"low\", \"medium\", \"high\", \"critical\"],"
-	"  [\"medium\", \"high\", \"critical\", \"critical\"]],"
-	" \"appetite\": \"medium\","
-	" \"acceptance\": [{\"level\": \"low\", \"roles\": [\"risk_compliance\", \"isms_lead\"]},"
-	"  {\"level\": \"medium\", \"roles\": [\"isms_lead\", \"aims_lead\"]},"
-	"  {\"level\": \"high\", \"roles\": [\"sponsor\"]}]}";
+        "{\"likelihood\": [{\"level\": 1, \"name\": \"Rare\", \"criteria\": \"once in 10 years\"},"
+        "  {\"level\": 2, \"name\": \"Possible\", \"criteria\": \"once a year\"},"
+        "  {\"level\": 3, \"name\": \"Likely\", \"criteria\": \"monthly\"}],"
+        " \"impact\": [{\"level\": 1, \"name\": \"Minor\", \"criteria\": \"no harm\"},"
+        "  {\"level\": 2, \"name\": \"Moderate\", \"criteria\": \"limited harm\"},"
+        "  {\"level\": 3, \"name\": \"Major\", \"criteria\": \"serious harm\"},"
+        "  {\"level\": 4, \"name\": \"Severe\", \"criteria\": \"lasting harm\"}],"
+        " \"levels\": [{\"key\": \"low\", \"name\": \"Low\", \"color\": \"#2e7d32\","
+        " \"review_months\": 12},"
+        "  {\"key\": \"medium\", \"name\": \"Medium\", \"color\": \"#f9a825\", \"review_months\":"
+        " 6},"
+        "  {\"key\": \"high\", \"name\": \"High\", \"color\": \"#ef6c00\", \"review_months\": 3},"
+        "  {\"key\": \"critical\", \"name\": \"Critical\", \"color\": \"#c62828\","
+        " \"review_months\": 1}],"
+        " \"matrix\": [[\"low\", \"low\", \"medium\", \"high\"],"
+        "  [\"low\", \"medium\", \"high\", \"critical\"],"
+        "  [\"medium\", \"high\", \"critical\", \"critical\"]],"
+        " \"appetite\": \"medium\","
+        " \"acceptance\": [{\"level\": \"low\", \"roles\": [\"risk_compliance\", \"isms_lead\"]},"
+        "  {\"level\": \"medium\", \"roles\": [\"isms_lead\", \"aims_lead\"]},"
+        "  {\"level\": \"high\", \"roles\": [\"sponsor\"]}]}";
 
 static json_t *method_doc(void)
 {
@@ -104,7 +103,7 @@ START_TEST(each_methodology_rule_names_the_offending_field)
 	/* levels numbered 1..n in order */
 	d = method_doc();
 	json_object_set_new(
-		json_array_get(json_object_get(d, "impact"), 1), "level", json_integer(3));
+	        json_array_get(json_object_get(d, "impact"), 1), "level", json_integer(3));
 	expect_invalid(d, "impact[1].level");
 	/* criteria text is required */
 	d = method_doc();
@@ -121,7 +120,7 @@ START_TEST(each_methodology_rule_names_the_offending_field)
 	json_array_set_new(json_array_get(json_object_get(d, "matrix"), 1), 1, json_string("low"));
 	json_array_set_new(json_array_get(json_object_get(d, "matrix"), 2), 1, json_string("low"));
 	json_array_set_new(
-		json_array_get(json_object_get(d, "matrix"), 0), 1, json_string("medium"));
+	        json_array_get(json_object_get(d, "matrix"), 0), 1, json_string("medium"));
 	expect_invalid(d, "matrix[1][1]");
 	/* one row per likelihood level */
 	d = method_doc();
@@ -134,21 +133,21 @@ START_TEST(each_methodology_rule_names_the_offending_field)
 	/* level keys unique, colours well-formed */
 	d = method_doc();
 	json_object_set_new(
-		json_array_get(json_object_get(d, "levels"), 1), "key", json_string("low"));
+	        json_array_get(json_object_get(d, "levels"), 1), "key", json_string("low"));
 	expect_invalid(d, "levels[1].key");
 	d = method_doc();
 	json_object_set_new(
-		json_array_get(json_object_get(d, "levels"), 0), "color", json_string("green"));
+	        json_array_get(json_object_get(d, "levels"), 0), "color", json_string("green"));
 	expect_invalid(d, "levels[0].color");
 	/* acceptance names known roles and each level once */
 	d = method_doc();
 	json_array_set_new(
-		json_object_get(json_array_get(json_object_get(d, "acceptance"), 2), "roles"), 0,
-		json_string("ceo"));
+	        json_object_get(json_array_get(json_object_get(d, "acceptance"), 2), "roles"), 0,
+	        json_string("ceo"));
 	expect_invalid(d, "acceptance[2].roles[0]");
 	d = method_doc();
 	json_object_set_new(
-		json_array_get(json_object_get(d, "acceptance"), 1), "level", json_string("low"));
+	        json_array_get(json_object_get(d, "acceptance"), 1), "level", json_string("low"));
 	expect_invalid(d, "acceptance[1].level");
 	/* unknown fields are refused */
 	d = method_doc();
@@ -192,8 +191,8 @@ START_TEST(is_and_ai_assessments_are_placed_in_the_matrix)
 }
 END_TEST
 
-static void assessment_fails(const struct risk_method *m, const char *text, bool is_ai,
-	const char *field)
+static void assessment_fails(
+        const struct risk_method *m, const char *text, bool is_ai, const char *field)
 {
 	json_t *in = j(text);
 	struct risk_assessment a;
@@ -212,26 +211,26 @@ START_TEST(assessment_rules_name_the_field)
 	assessment_fails(&m, "{\"likelihood\": 4, \"impact\": 1}", false, "residual.likelihood");
 	assessment_fails(&m, "{\"likelihood\": 1, \"impact\": 0}", false, "residual.impact");
 	assessment_fails(&m, "{\"impact\": 1}", false, "residual.likelihood");
-	assessment_fails(&m, "{\"likelihood\": 1, \"impact\": 1, \"score\": 3}", false,
-		"residual.score");
+	assessment_fails(
+	        &m, "{\"likelihood\": 1, \"impact\": 1, \"score\": 3}", false, "residual.score");
 	/* IS risks have no AI dimensions; AI risks need all three */
 	assessment_fails(&m, "{\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"groups\": 1}}",
-		false, "residual.ai_impacts");
+	        false, "residual.ai_impacts");
 	assessment_fails(&m, "{\"likelihood\": 1, \"impact\": 1}", true, "residual.ai_impacts");
 	assessment_fails(&m,
-		"{\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 1,"
-		" \"groups\": 1}}",
-		true, "residual.ai_impacts.society");
+	        "{\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 1,"
+	        " \"groups\": 1}}",
+	        true, "residual.ai_impacts.society");
 	assessment_fails(&m,
-		"{\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 1,"
-		" \"groups\": 5, "
-		"\"society\": 1}}",
-		true, "residual.ai_impacts.groups");
+	        "{\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 1,"
+	        " \"groups\": 5, "
+	        "\"society\": 1}}",
+	        true, "residual.ai_impacts.groups");
 	assessment_fails(&m,
-		"{\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 1,"
-		" \"groups\": 1, "
-		"\"society\": 1, \"planet\": 2}}",
-		true, "residual.ai_impacts.planet");
+	        "{\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 1,"
+	        " \"groups\": 1, "
+	        "\"society\": 1, \"planet\": 2}}",
+	        true, "residual.ai_impacts.planet");
 	json_decref(doc);
 }
 END_TEST
@@ -249,7 +248,7 @@ START_TEST(acceptance_authority_follows_the_methodology)
 	ck_assert_int_eq(risk_acceptance(&m, low, "sponsor"), RISK_ACCEPT_NO_AUTHORITY);
 	/* nobody may accept a critical risk: it must be treated */
 	ck_assert_int_eq(
-		risk_acceptance(&m, critical, "sponsor"), RISK_ACCEPT_LEVEL_NOT_ACCEPTABLE);
+	        risk_acceptance(&m, critical, "sponsor"), RISK_ACCEPT_LEVEL_NOT_ACCEPTABLE);
 	char buf[128];
 	risk_accept_roles_text(&m, low, buf, sizeof buf);
 	ck_assert_str_eq(buf, "risk_compliance, isms_lead");
@@ -267,7 +266,7 @@ START_TEST(a_new_matrix_re_evaluates_levels_with_unchanged_scales)
 	parse_ok(doc, &old);
 	/* stricter matrix: likelihood 2 x impact 2 becomes high */
 	json_array_set_new(
-		json_array_get(json_object_get(doc, "matrix"), 1), 1, json_string("high"));
+	        json_array_get(json_object_get(doc, "matrix"), 1), 1, json_string("high"));
 	parse_ok(doc, &neu);
 	struct risk_remap map;
 	struct err e = {0};
@@ -334,20 +333,20 @@ END_TEST
 START_TEST(heat_map_svg_draws_every_cell_with_its_count_and_colour)
 {
 	json_t *hm =
-		j("{\"likelihood\": [{\"level\": 1, \"name\": \"Rare\"}, {\"level\": 2, \"name\": "
-		  "\"Often <weekly>\"}, {\"level\": 3, \"name\": \"Likely\"}],"
-		  " \"impact\": [{\"level\": 1, \"name\": \"Minor\"}, {\"level\": 2,"
-		  " \"name\": \"Major\"},"
-		  " {\"level\": 3, \"name\": \"Severe\"}],"
-		  " \"levels\": [{\"key\": \"low\", \"color\": \"#00ff00\"}, {\"key\":"
-		  " \"high\", "
-		  "\"color\": \"#ff0000\"}],"
-		  " \"matrix\": [[\"low\", \"low\", \"high\"], [\"low\", \"high\", \"high\"],"
-		  " [\"high\", "
-		  "\"high\", \"high\"]],"
-		  " \"inherent\": [[0, 0, 7], [0, 3, 0], [0, 0, 0]], \"residual\": [[2, 0,"
-		  " 0], [0, 0, "
-		  "0], [0, 0, 0]]}");
+	        j("{\"likelihood\": [{\"level\": 1, \"name\": \"Rare\"}, {\"level\": 2, \"name\": "
+	          "\"Often <weekly>\"}, {\"level\": 3, \"name\": \"Likely\"}],"
+	          " \"impact\": [{\"level\": 1, \"name\": \"Minor\"}, {\"level\": 2,"
+	          " \"name\": \"Major\"},"
+	          " {\"level\": 3, \"name\": \"Severe\"}],"
+	          " \"levels\": [{\"key\": \"low\", \"color\": \"#00ff00\"}, {\"key\":"
+	          " \"high\", "
+	          "\"color\": \"#ff0000\"}],"
+	          " \"matrix\": [[\"low\", \"low\", \"high\"], [\"low\", \"high\", \"high\"],"
+	          " [\"high\", "
+	          "\"high\", \"high\"]],"
+	          " \"inherent\": [[0, 0, 7], [0, 3, 0], [0, 0, 0]], \"residual\": [[2, 0,"
+	          " 0], [0, 0, "
+	          "0], [0, 0, 0]]}");
 	char *svg = svg_heatmap(hm, "inherent", "IS & AI risks");
 	ck_assert_ptr_nonnull(svg);
 	ck_assert_ptr_nonnull(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
@@ -373,34 +372,34 @@ END_TEST
 /* A register as risk_register_content() builds it: an IS risk with two actions, an AI
  * risk, a treated risk without actions and a draft. */
 static const char register_text[] =
-	"{\"methodology_revision\": 1, \"items\": ["
-	"{\"key\": \"AI-001\", \"ref\": \"AI-001\", \"type\": \"ai\", \"title\": \"Biased"
-	" scoring\","
-	" \"status\": \"open\", \"owner_name\": \"Ann\", \"annex_c_sources\": [\"C.3.4\","
-	" \"C.3.2\"],"
-	" \"assets\": [], \"ai_system_ids\": [], \"existing_controls\": [], \"planned_controls\":"
-	" [],"
-	" \"inherent\": {\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 2,"
-	" \"groups\": 4, \"society\": 1}, \"effective_impact\": 4, \"level\": \"high\"},"
-	" \"residual\": null, \"current_level\": \"high\", \"treatment_option\": \"modify\","
-	" \"actions\": [], \"acceptance\": null},"
-	"{\"key\": \"IS-001\", \"ref\": \"IS-001\", \"type\": \"is\", \"title\": \"Ransomware"
-	" <x>\","
-	" \"status\": \"treated\", \"owner_name\": \"Bob\", \"annex_c_sources\": [],"
-	" \"assets\": [{\"id\": \"a\", \"name\": \"File server\"}], \"ai_system_ids\": [],"
-	" \"existing_controls\": [{\"ref\": \"CTL-7\"}], \"planned_controls\": [{\"ref\":"
-	" \"CTL-9\"}],"
-	" \"inherent\": {\"likelihood\": 2, \"impact\": 3, \"ai_impacts\": null,"
-	" \"effective_impact\": 3, \"level\": \"high\"}, \"residual\": {\"likelihood\": 1,"
-	" \"impact\": 2, \"level\": \"low\"}, \"current_level\": \"low\","
-	" \"treatment_option\": \"modify\", \"actions\": [{\"title\": \"Offline backups\","
-	" \"owner_name\": \"Bob\", \"due_date\": \"2026-06-30\", \"status\": \"done\"},"
-	" {\"title\": \"EDR on servers\", \"owner_name\": \"Cy\", \"status\": \"planned\"}],"
-	" \"acceptance\": {\"accepted_by_name\": \"Dee\", \"role\": \"sponsor\","
-	" \"rationale\": \"residual is low\", \"expires_on\": \"2026-09-30\"}},"
-	"{\"key\": \"IS-002\", \"ref\": \"IS-002\", \"type\": \"is\", \"title\": \"Draft one\","
-	" \"status\": \"draft\", \"treatment_option\": \"avoid\", \"actions\": [],"
-	" \"planned_controls\": []}]}";
+        "{\"methodology_revision\": 1, \"items\": ["
+        "{\"key\": \"AI-001\", \"ref\": \"AI-001\", \"type\": \"ai\", \"title\": \"Biased"
+        " scoring\","
+        " \"status\": \"open\", \"owner_name\": \"Ann\", \"annex_c_sources\": [\"C.3.4\","
+        " \"C.3.2\"],"
+        " \"assets\": [], \"ai_system_ids\": [], \"existing_controls\": [], \"planned_controls\":"
+        " [],"
+        " \"inherent\": {\"likelihood\": 1, \"impact\": 1, \"ai_impacts\": {\"individuals\": 2,"
+        " \"groups\": 4, \"society\": 1}, \"effective_impact\": 4, \"level\": \"high\"},"
+        " \"residual\": null, \"current_level\": \"high\", \"treatment_option\": \"modify\","
+        " \"actions\": [], \"acceptance\": null},"
+        "{\"key\": \"IS-001\", \"ref\": \"IS-001\", \"type\": \"is\", \"title\": \"Ransomware"
+        " <x>\","
+        " \"status\": \"treated\", \"owner_name\": \"Bob\", \"annex_c_sources\": [],"
+        " \"assets\": [{\"id\": \"a\", \"name\": \"File server\"}], \"ai_system_ids\": [],"
+        " \"existing_controls\": [{\"ref\": \"CTL-7\"}], \"planned_controls\": [{\"ref\":"
+        " \"CTL-9\"}],"
+        " \"inherent\": {\"likelihood\": 2, \"impact\": 3, \"ai_impacts\": null,"
+        " \"effective_impact\": 3, \"level\": \"high\"}, \"residual\": {\"likelihood\": 1,"
+        " \"impact\": 2, \"level\": \"low\"}, \"current_level\": \"low\","
+        " \"treatment_option\": \"modify\", \"actions\": [{\"title\": \"Offline backups\","
+        " \"owner_name\": \"Bob\", \"due_date\": \"2026-06-30\", \"status\": \"done\"},"
+        " {\"title\": \"EDR on servers\", \"owner_name\": \"Cy\", \"status\": \"planned\"}],"
+        " \"acceptance\": {\"accepted_by_name\": \"Dee\", \"role\": \"sponsor\","
+        " \"rationale\": \"residual is low\", \"expires_on\": \"2026-09-30\"}},"
+        "{\"key\": \"IS-002\", \"ref\": \"IS-002\", \"type\": \"is\", \"title\": \"Draft one\","
+        " \"status\": \"draft\", \"treatment_option\": \"avoid\", \"actions\": [],"
+        " \"planned_controls\": []}]}";
 
 /* The text of one part of an XLSX held in memory (malloc'd). */
 static char *xlsx_part(const char *data, size_t len, const char *part)
@@ -455,10 +454,10 @@ START_TEST(register_workbook_has_one_row_per_risk_with_its_assessment)
 	free(strings);
 	/* rows 4.. are the risks in register order; N..R hold the inherent values */
 	char *sheet = xlsx_part(data, len, "xl/worksheets/sheet1.xml");
-	ck_assert(numeric_cell(sheet, "Q4", "4"));  /* AI-001 impact on groups */
-	ck_assert(numeric_cell(sheet, "N5", "2"));  /* IS-001 inherent likelihood */
-	ck_assert(numeric_cell(sheet, "W5", "2"));  /* IS-001 residual impact */
-	ck_assert_ptr_nonnull(strstr(sheet, "r=\"A6\""));  /* the draft is listed too */
+	ck_assert(numeric_cell(sheet, "Q4", "4"));        /* AI-001 impact on groups */
+	ck_assert(numeric_cell(sheet, "N5", "2"));        /* IS-001 inherent likelihood */
+	ck_assert(numeric_cell(sheet, "W5", "2"));        /* IS-001 residual impact */
+	ck_assert_ptr_nonnull(strstr(sheet, "r=\"A6\"")); /* the draft is listed too */
 	ck_assert_ptr_null(strstr(sheet, "r=\"A7\""));
 	free(sheet);
 	free(data);
@@ -494,40 +493,40 @@ END_TEST
 START_TEST(phase1_pack_escapes_data_and_says_what_is_missing)
 {
 	json_t *facts = j(
-		"{\"tenant\": {\"name\": \"Acme & Sons\", \"generated_at\": \"2026-05-04 10:00 "
-		"UTC\"},"
-		"\"plan\": {\"phases\": [{\"ref\": \"P1\", \"deliverables\": ["
-		" {\"ref\": \"P1.D2\", \"title\": \"ISMS/AIMS scopes\", \"status\":"
-		" \"not_started\","
-		"  \"status_source\": \"derived\", \"conditions\": [{\"label\": \"ISMS scope"
-		" approved\","
-		"  \"met\": true, \"detail\": \"scope:isms v1 frozen on 2026-05-01\"}, {\"label\":"
-		"  \"AIMS scope approved\", \"met\": false}]},"
-		" {\"ref\": \"P1.D6\", \"title\": \"Security policy (v1) + AI policy (v1)\","
-		" \"status\":"
-		"  \"in_progress\", \"status_source\": \"manual\", \"note\": \"AI policy in"
-		" review\"}],"
-		" \"milestones\": [{\"ref\": \"P1.M1\", \"title\": \"Kick-off\", \"due_date\":"
-		" \"2026-01-05\","
-		"  \"status\": \"done\"}]}]},"
-		"\"charter\": null, \"committees\": [], \"raci\": null, \"objectives\": [],"
-		"\"context\": {\"issues\": [], \"parties\": [], \"approval\": {\"status\":"
-		" \"draft\"}},"
-		"\"isms_scope\": null, \"aims_scope\": null, \"methodology\": null,"
-		"\"register\": {\"items\": [{\"ref\": \"IS-001\", \"type\": \"is\", \"title\":"
-		" \"<img src=x>\", \"actions\": []}], \"approval\": {\"status\":"
-		" \"changed_since_approval\","
-		" \"approved_version\": 2, \"approved_at\": \"2026-05-02\"}},"
-		"\"heatmap_is\": null, \"heatmap_ai\": null, \"soa\": {\"iso27001-2022\": null,"
-		" \"iso42001-2023\": null}, \"soa_baselines\": {}}");
+	        "{\"tenant\": {\"name\": \"Acme & Sons\", \"generated_at\": \"2026-05-04 10:00 "
+	        "UTC\"},"
+	        "\"plan\": {\"phases\": [{\"ref\": \"P1\", \"deliverables\": ["
+	        " {\"ref\": \"P1.D2\", \"title\": \"ISMS/AIMS scopes\", \"status\":"
+	        " \"not_started\","
+	        "  \"status_source\": \"derived\", \"conditions\": [{\"label\": \"ISMS scope"
+	        " approved\","
+	        "  \"met\": true, \"detail\": \"scope:isms v1 frozen on 2026-05-01\"}, {\"label\":"
+	        "  \"AIMS scope approved\", \"met\": false}]},"
+	        " {\"ref\": \"P1.D6\", \"title\": \"Security policy (v1) + AI policy (v1)\","
+	        " \"status\":"
+	        "  \"in_progress\", \"status_source\": \"manual\", \"note\": \"AI policy in"
+	        " review\"}],"
+	        " \"milestones\": [{\"ref\": \"P1.M1\", \"title\": \"Kick-off\", \"due_date\":"
+	        " \"2026-01-05\","
+	        "  \"status\": \"done\"}]}]},"
+	        "\"charter\": null, \"committees\": [], \"raci\": null, \"objectives\": [],"
+	        "\"context\": {\"issues\": [], \"parties\": [], \"approval\": {\"status\":"
+	        " \"draft\"}},"
+	        "\"isms_scope\": null, \"aims_scope\": null, \"methodology\": null,"
+	        "\"register\": {\"items\": [{\"ref\": \"IS-001\", \"type\": \"is\", \"title\":"
+	        " \"<img src=x>\", \"actions\": []}], \"approval\": {\"status\":"
+	        " \"changed_since_approval\","
+	        " \"approved_version\": 2, \"approved_at\": \"2026-05-02\"}},"
+	        "\"heatmap_is\": null, \"heatmap_ai\": null, \"soa\": {\"iso27001-2022\": null,"
+	        " \"iso42001-2023\": null}, \"soa_baselines\": {}}");
 	char *html = phase1_pack_html(facts);
 	ck_assert_int_eq(strncmp(html, "<!DOCTYPE html>", 15), 0);
 	ck_assert_ptr_nonnull(strstr(html, "<title>Phase 1 pack - Acme &amp; Sons</title>"));
 	ck_assert_ptr_nonnull(
-		strstr(html, "&#10003; ISMS scope approved (scope:isms v1 frozen on 2026-05-01)"));
+	        strstr(html, "&#10003; ISMS scope approved (scope:isms v1 frozen on 2026-05-01)"));
 	ck_assert_ptr_nonnull(strstr(html, "&#10007; AIMS scope approved"));
 	ck_assert_ptr_nonnull(strstr(html, "Security policy (v1) + AI policy (v1): "
-					   "<strong>in_progress</strong> - AI policy in review"));
+	                                   "<strong>in_progress</strong> - AI policy in review"));
 	ck_assert_ptr_nonnull(strstr(html, "No project charter has been written yet."));
 	ck_assert_ptr_nonnull(strstr(html, "No RACI matrix has been recorded yet."));
 	ck_assert_ptr_nonnull(strstr(html, "No risk methodology has been defined yet."));

@@ -79,8 +79,8 @@ static json_t *check_one(json_t *line)
 START_TEST(line_without_controls_is_applicable_not_implemented_and_unreasoned)
 {
 	json_t *l =
-		line_of("{'ref': 'A.5.1', 'title': 'Policies', 'group': 'A.5', 'group_title':"
-			" 'Organizational controls', 'entry': null, 'controls': [], 'risks': []}");
+	        line_of("{'ref': 'A.5.1', 'title': 'Policies', 'group': 'A.5', 'group_title':"
+	                " 'Organizational controls', 'entry': null, 'controls': [], 'risks': []}");
 	ck_assert(json_is_true(json_object_get(l, "applicable")));
 	ck_assert_int_eq(json_array_size(json_object_get(l, "reasons")), 0);
 	ck_assert_str_eq(s(l, "implementation_status"), "not_implemented");
@@ -94,17 +94,17 @@ END_TEST
 START_TEST(status_is_derived_from_implementing_controls)
 {
 	json_t *l = line_of("{'ref': 'A.8.15', 'title': 'Logging', 'entry': null, 'risks': [],"
-			    " 'controls': [" CTL("implemented", "null", "false") ", " CTL(
-				    "in_progress", "null", "false") "]}");
+	                    " 'controls': [" CTL("implemented", "null", "false") ", " CTL(
+	                            "in_progress", "null", "false") "]}");
 	ck_assert_str_eq(s(l, "implementation_status"), "partially_implemented");
 	json_decref(l);
 	l = line_of("{'ref': 'A.8.15', 'title': 'Logging', 'entry': null, 'risks': [],"
-		    " 'controls': [" CTL("implemented", "null", "false") ", " CTL(
-			    "not_applicable", "null", "false") "]}");
+	            " 'controls': [" CTL("implemented", "null", "false") ", " CTL(
+	                    "not_applicable", "null", "false") "]}");
 	ck_assert_str_eq(s(l, "implementation_status"), "implemented");
 	json_decref(l);
 	l = line_of("{'ref': 'A.8.15', 'title': 'Logging', 'entry': null, 'risks': [],"
-		    " 'controls': [" CTL("planned", "null", "false") "]}");
+	            " 'controls': [" CTL("planned", "null", "false") "]}");
 	ck_assert_str_eq(s(l, "implementation_status"), "planned");
 	json_decref(l);
 }
@@ -113,8 +113,8 @@ END_TEST
 START_TEST(all_controls_not_applicable_makes_the_line_excluded)
 {
 	json_t *l = line_of(
-		"{'ref': 'A.7.1', 'title': 'Physical security perimeters', 'entry':"
-		" null, 'risks': [], 'controls': [" CTL("not_applicable", "null", "false") "]}");
+	        "{'ref': 'A.7.1', 'title': 'Physical security perimeters', 'entry':"
+	        " null, 'risks': [], 'controls': [" CTL("not_applicable", "null", "false") "]}");
 	ck_assert(json_is_false(json_object_get(l, "applicable")));
 	ck_assert_str_eq(s(l, "implementation_status"), "not_applicable");
 	json_decref(l);
@@ -124,11 +124,11 @@ END_TEST
 START_TEST(reasons_come_from_risk_treatment_and_laws)
 {
 	json_t *l = line_of("{'ref': 'A.8.15', 'title': 'Logging', 'entry': null,"
-			    " 'controls': [" CTL("planned", "null",
-				    "true") "],"
-					    " 'risks': [{'id': 'r1', 'ref': 'R-1', 'title': "
-					    "'Tampering', 'status': 'open',"
-					    " 'relation': 'planned'}]}");
+	                    " 'controls': [" CTL("planned", "null",
+	                            "true") "],"
+	                                    " 'risks': [{'id': 'r1', 'ref': 'R-1', 'title': "
+	                                    "'Tampering', 'status': 'open',"
+	                                    " 'relation': 'planned'}]}");
 	json_t *r = json_object_get(l, "reasons");
 	ck_assert_int_eq(json_array_size(r), 2);
 	ck_assert_str_eq(json_string_value(json_array_get(r, 0)), "risk_treatment");
@@ -137,13 +137,13 @@ START_TEST(reasons_come_from_risk_treatment_and_laws)
 	json_decref(l);
 	/* an existing-control link or a closed risk is no risk treatment */
 	l = line_of("{'ref': 'A.8.15', 'title': 'Logging', 'entry': null,"
-		    " 'controls': [" CTL("planned", "null",
-			    "false") "],"
-				     " 'risks': [{'id': 'r1', 'ref': 'R-1', 'title': 'T', "
-				     "'status': 'open', 'relation':"
-				     " 'existing'}, {'id': 'r2', 'ref': 'R-2', 'title': 'T', "
-				     "'status': 'closed',"
-				     " 'relation': 'planned'}]}");
+	            " 'controls': [" CTL("planned", "null",
+	                    "false") "],"
+	                             " 'risks': [{'id': 'r1', 'ref': 'R-1', 'title': 'T', "
+	                             "'status': 'open', 'relation':"
+	                             " 'existing'}, {'id': 'r2', 'ref': 'R-2', 'title': 'T', "
+	                             "'status': 'closed',"
+	                             " 'relation': 'planned'}]}");
 	ck_assert_int_eq(json_array_size(json_object_get(l, "reasons")), 0);
 	json_decref(l);
 }
@@ -152,14 +152,14 @@ END_TEST
 START_TEST(recorded_values_override_the_derived_ones)
 {
 	json_t *l = line_of("{'ref': 'A.5.7', 'title': 'Threat intelligence', 'controls': [" CTL(
-		"implemented", "'u1'",
-		"false") "], 'risks': [], 'entry': {'applicable':"
-			 " null, 'reasons': ['contractual'], 'reason_text': 'Customer contract 12',"
-			 " 'exclusion_justification': '', 'implementation_status': 'planned',"
-			 " 'owner_id': 'u2', 'version': 4}}");
+	        "implemented", "'u1'",
+	        "false") "], 'risks': [], 'entry': {'applicable':"
+	                 " null, 'reasons': ['contractual'], 'reason_text': 'Customer contract 12',"
+	                 " 'exclusion_justification': '', 'implementation_status': 'planned',"
+	                 " 'owner_id': 'u2', 'version': 4}}");
 	ck_assert(json_is_true(json_object_get(l, "applicable")));
 	ck_assert_str_eq(
-		json_string_value(json_array_get(json_object_get(l, "reasons"), 0)), "contractual");
+	        json_string_value(json_array_get(json_object_get(l, "reasons"), 0)), "contractual");
 	ck_assert_str_eq(s(l, "implementation_status"), "planned");
 	ck_assert_str_eq(s(json_object_get(l, "owner"), "name"), "Bob Other");
 	ck_assert_str_eq(s(json_object_get(l, "derived"), "implementation_status"), "implemented");
@@ -176,13 +176,13 @@ END_TEST
 START_TEST(owner_is_derived_only_when_the_controls_share_one)
 {
 	json_t *l = line_of("{'ref': 'A.5.9', 'title': 'Inventory', 'entry': null, 'risks': [],"
-			    " 'controls': [" CTL("planned", "'u1'", "false") ", " CTL(
-				    "implemented", "'u1'", "false") "]}");
+	                    " 'controls': [" CTL("planned", "'u1'", "false") ", " CTL(
+	                            "implemented", "'u1'", "false") "]}");
 	ck_assert_str_eq(s(json_object_get(l, "owner"), "name"), "Ada Owner");
 	json_decref(l);
 	l = line_of("{'ref': 'A.5.9', 'title': 'Inventory', 'entry': null, 'risks': [],"
-		    " 'controls': [" CTL("planned", "'u1'", "false") ", " CTL(
-			    "implemented", "'u2'", "false") "]}");
+	            " 'controls': [" CTL("planned", "'u1'", "false") ", " CTL(
+	                    "implemented", "'u2'", "false") "]}");
 	ck_assert(json_is_null(json_object_get(l, "owner")));
 	json_decref(l);
 }
@@ -192,12 +192,12 @@ END_TEST
 
 #define CLEAN                                                                                      \
 	"{'ref': 'A.1', 'title': 'Clean', 'controls': [" CTL(                                      \
-		"implemented", "null", "false") "],"                                               \
-						" 'risks': [], 'entry': {'applicable': true, "     \
-						"'reasons': ['business_practice'],"                \
-						" 'reason_text': '', 'exclusion_justification': "  \
-						"'', 'implementation_status': null,"               \
-						" 'owner_id': null, 'version': 2}}"
+	        "implemented", "null", "false") "],"                                               \
+	                                        " 'risks': [], 'entry': {'applicable': true, "     \
+	                                        "'reasons': ['business_practice'],"                \
+	                                        " 'reason_text': '', 'exclusion_justification': "  \
+	                                        "'', 'implementation_status': null,"               \
+	                                        " 'owner_id': null, 'version': 2}}"
 
 START_TEST(clean_lines_raise_no_finding)
 {
@@ -205,10 +205,10 @@ START_TEST(clean_lines_raise_no_finding)
 	ck_assert_int_eq(json_array_size(f), 0);
 	json_decref(f);
 	f = check_one(line_of(
-		"{'ref': 'A.7.1', 'title': 'Excluded', 'controls': [], 'risks': [],"
-		" 'entry': {'applicable': false, 'reasons': null, 'reason_text': '',"
-		" 'exclusion_justification': 'No premises in scope', 'implementation_status':"
-		" null, 'owner_id': null, 'version': 2}}"));
+	        "{'ref': 'A.7.1', 'title': 'Excluded', 'controls': [], 'risks': [],"
+	        " 'entry': {'applicable': false, 'reasons': null, 'reason_text': '',"
+	        " 'exclusion_justification': 'No premises in scope', 'implementation_status':"
+	        " null, 'owner_id': null, 'version': 2}}"));
 	ck_assert_int_eq(json_array_size(f), 0);
 	json_decref(f);
 }
@@ -217,7 +217,7 @@ END_TEST
 START_TEST(applicable_without_reason_fires)
 {
 	json_t *f = check_one(line_of("{'ref': 'A.2', 'title': 'No reason', 'controls': [" CTL(
-		"implemented", "null", "false") "], 'risks': [], 'entry': null}"));
+	        "implemented", "null", "false") "], 'risks': [], 'entry': null}"));
 	ck_assert_int_eq(json_array_size(f), 1);
 	ck_assert_int_eq(count_rule(f, "applicable_without_reason"), 1);
 	ck_assert_str_eq(s(json_array_get(f, 0), "ref"), "A.2");
@@ -228,10 +228,10 @@ END_TEST
 START_TEST(excluded_without_justification_fires_even_for_blank_text)
 {
 	json_t *f = check_one(
-		line_of("{'ref': 'A.3', 'title': 'Excluded', 'controls': [], 'risks':"
-			" [], 'entry': {'applicable': false, 'reasons': null, 'reason_text':"
-			" '', 'exclusion_justification': '  \\n ', 'implementation_status':"
-			" null, 'owner_id': null, 'version': 2}}"));
+	        line_of("{'ref': 'A.3', 'title': 'Excluded', 'controls': [], 'risks':"
+	                " [], 'entry': {'applicable': false, 'reasons': null, 'reason_text':"
+	                " '', 'exclusion_justification': '  \\n ', 'implementation_status':"
+	                " null, 'owner_id': null, 'version': 2}}"));
 	ck_assert_int_eq(json_array_size(f), 1);
 	ck_assert_int_eq(count_rule(f, "excluded_without_justification"), 1);
 	json_decref(f);
@@ -241,19 +241,19 @@ END_TEST
 START_TEST(applicable_without_control_fires_when_only_not_applicable_controls_remain)
 {
 	json_t *f = check_one(
-		line_of("{'ref': 'A.4', 'title': 'Uncontrolled', 'controls': [], 'risks':"
-			" [], 'entry': {'applicable': true, 'reasons': ['contractual'],"
-			" 'reason_text': '', 'exclusion_justification': '',"
-			" 'implementation_status': null, 'owner_id': null, 'version': 2}}"));
+	        line_of("{'ref': 'A.4', 'title': 'Uncontrolled', 'controls': [], 'risks':"
+	                " [], 'entry': {'applicable': true, 'reasons': ['contractual'],"
+	                " 'reason_text': '', 'exclusion_justification': '',"
+	                " 'implementation_status': null, 'owner_id': null, 'version': 2}}"));
 	ck_assert_int_eq(json_array_size(f), 1);
 	ck_assert_int_eq(count_rule(f, "applicable_without_control"), 1);
 	json_decref(f);
 	f = check_one(line_of("{'ref': 'A.4', 'title': 'Uncontrolled', 'controls': [" CTL(
-		"not_applicable", "null",
-		"false") "], 'risks': [], 'entry':"
-			 " {'applicable': true, 'reasons': ['contractual'], 'reason_text': '',"
-			 " 'exclusion_justification': '', 'implementation_status': null,"
-			 " 'owner_id': null, 'version': 2}}"));
+	        "not_applicable", "null",
+	        "false") "], 'risks': [], 'entry':"
+	                 " {'applicable': true, 'reasons': ['contractual'], 'reason_text': '',"
+	                 " 'exclusion_justification': '', 'implementation_status': null,"
+	                 " 'owner_id': null, 'version': 2}}"));
 	ck_assert_int_eq(count_rule(f, "applicable_without_control"), 1);
 	json_decref(f);
 }
@@ -262,24 +262,24 @@ END_TEST
 START_TEST(excluded_while_a_risk_treatment_relies_on_it_fires)
 {
 	json_t *f = check_one(line_of("{'ref': 'A.5', 'title': 'Relied on', 'controls': [" CTL(
-		"planned", "null",
-		"false") "], 'risks': [{'id': 'r1', 'ref':"
-			 " 'R-7', 'title': 'Data leak', 'status': 'open', 'relation':"
-			 " 'planned'}], 'entry': {'applicable': false, 'reasons': null,"
-			 " 'reason_text': '', 'exclusion_justification': 'Not needed',"
-			 " 'implementation_status': null, 'owner_id': null, 'version': 2}}"));
+	        "planned", "null",
+	        "false") "], 'risks': [{'id': 'r1', 'ref':"
+	                 " 'R-7', 'title': 'Data leak', 'status': 'open', 'relation':"
+	                 " 'planned'}], 'entry': {'applicable': false, 'reasons': null,"
+	                 " 'reason_text': '', 'exclusion_justification': 'Not needed',"
+	                 " 'implementation_status': null, 'owner_id': null, 'version': 2}}"));
 	ck_assert_int_eq(json_array_size(f), 1);
 	ck_assert_int_eq(count_rule(f, "excluded_but_relied_on_by_risk_treatment"), 1);
 	ck_assert_ptr_nonnull(strstr(s(json_array_get(f, 0), "message"), "R-7"));
 	json_decref(f);
 	/* a closed risk no longer relies on it */
 	f = check_one(line_of("{'ref': 'A.5', 'title': 'Relied on', 'controls': [" CTL("planned",
-		"null",
-		"false") "], 'risks': [{'id': 'r1', 'ref': 'R-7',"
-			 " 'title': 'Data leak', 'status': 'closed', 'relation': 'planned'}],"
-			 " 'entry': {'applicable': false, 'reasons': null, 'reason_text': '',"
-			 " 'exclusion_justification': 'Not needed', 'implementation_status': null,"
-			 " 'owner_id': null, 'version': 2}}"));
+	        "null",
+	        "false") "], 'risks': [{'id': 'r1', 'ref': 'R-7',"
+	                 " 'title': 'Data leak', 'status': 'closed', 'relation': 'planned'}],"
+	                 " 'entry': {'applicable': false, 'reasons': null, 'reason_text': '',"
+	                 " 'exclusion_justification': 'Not needed', 'implementation_status': null,"
+	                 " 'owner_id': null, 'version': 2}}"));
 	ck_assert_int_eq(json_array_size(f), 0);
 	json_decref(f);
 }
@@ -290,10 +290,10 @@ START_TEST(summary_counts_lines_and_findings)
 	json_t *lines = json_array();
 	json_array_append_new(lines, line_of(CLEAN));
 	json_array_append_new(lines, line_of("{'ref': 'A.9', 'title': 'T', 'controls': [], "
-					     "'risks': [], 'entry': null}"));
+	                                     "'risks': [], 'entry': null}"));
 	json_array_append_new(
-		lines, line_of("{'ref': 'A.10', 'title': 'T', 'controls': [" CTL("not_applicable",
-			       "null", "false") "], 'risks': [], 'entry': null}"));
+	        lines, line_of("{'ref': 'A.10', 'title': 'T', 'controls': [" CTL("not_applicable",
+	                       "null", "false") "], 'risks': [], 'entry': null}"));
 	json_t *f = soa_check(lines);
 	json_t *sm = soa_summary(lines, f);
 	ck_assert_int_eq(json_integer_value(json_object_get(sm, "total")), 3);
@@ -313,11 +313,11 @@ START_TEST(frozen_lines_diff_on_substance_only)
 {
 	json_t *a = line_of(CLEAN);
 	json_t *b = line_of("{'ref': 'A.1', 'title': 'Clean', 'controls': [" CTL("implemented",
-		"null",
-		"false") "], 'risks': [], 'entry': {'applicable': true, 'reasons':"
-			 " ['business_practice'], 'reason_text': 'now explained', "
-			 "'exclusion_justification':"
-			 " '', 'implementation_status': null, 'owner_id': null, 'version': 9}}");
+	        "null",
+	        "false") "], 'risks': [], 'entry': {'applicable': true, 'reasons':"
+	                 " ['business_practice'], 'reason_text': 'now explained', "
+	                 "'exclusion_justification':"
+	                 " '', 'implementation_status': null, 'owner_id': null, 'version': 9}}");
 	json_t *fa = soa_frozen_line(a), *fb = soa_frozen_line(b);
 	ck_assert_ptr_null(json_object_get(fa, "version"));
 	ck_assert_ptr_null(json_object_get(fa, "sources"));
@@ -356,7 +356,7 @@ static void build_doc(void)
 		exit(1);
 	}
 	static const char *const fws[2][2] = {
-		{"iso27001-2022", "ISO/IEC 27001:2022"}, {"iso42001-2023", "ISO/IEC 42001:2023"}};
+	        {"iso27001-2022", "ISO/IEC 27001:2022"}, {"iso42001-2023", "ISO/IEC 42001:2023"}};
 	json_t *soas = json_array(), *relations = NULL;
 	size_t i, j;
 	json_t *f, *r;
@@ -373,20 +373,20 @@ static void build_doc(void)
 			json_array_foreach(json_object_get(f, "rows"), j, r)
 			{
 				if (!s(r, "framework_id") ||
-					strcmp(s(r, "framework_id"), fws[k][0]) ||
-					strcmp(s(r, "kind"), "annex_a_control"))
+				        strcmp(s(r, "framework_id"), fws[k][0]) ||
+				        strcmp(s(r, "kind"), "annex_a_control"))
 					continue;
 				/* odd controls excluded with a justification that needs quoting */
 				bool excluded = json_array_size(annex_a[k]) % 2 == 1;
 				json_t *fact = json_pack("{s:O, s:O, s:O, s:s, s:[], s:[], s:o}",
-					"ref", json_object_get(r, "ref"), "title",
-					json_object_get(r, "title"), "group",
-					json_object_get(r, "parent_ref"), "group_title", "Group",
-					"controls", "risks", "entry",
-					excluded ? json_pack("{s:b, s:s}", "applicable", 0,
-							   "exclusion_justification",
-							   "=SUM(A1) \"quoted\", comma\nnew line")
-						 : json_null());
+				        "ref", json_object_get(r, "ref"), "title",
+				        json_object_get(r, "title"), "group",
+				        json_object_get(r, "parent_ref"), "group_title", "Group",
+				        "controls", "risks", "entry",
+				        excluded ? json_pack("{s:b, s:s}", "applicable", 0,
+				                           "exclusion_justification",
+				                           "=SUM(A1) \"quoted\", comma\nnew line")
+				                 : json_null());
 				json_t *users = json_object();
 				json_array_append_new(lines, soa_line(fact, users));
 				json_array_append(annex_a[k], json_object_get(r, "ref"));
@@ -396,21 +396,21 @@ static void build_doc(void)
 		}
 		json_t *findings = soa_check(lines);
 		json_array_append_new(
-			soas, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:n}", "framework",
-				      fws[k][0], "name", fws[k][1], "catalog_version", "2026.1",
-				      "summary", soa_summary(lines, findings), "findings", findings,
-				      "items", lines, "approved"));
+		        soas, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:n}", "framework",
+		                      fws[k][0], "name", fws[k][1], "catalog_version", "2026.1",
+		                      "summary", soa_summary(lines, findings), "findings", findings,
+		                      "items", lines, "approved"));
 	}
 	export_doc = json_pack(
-		"{s:s, s:i, s:{s:s, s:s}, s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}],"
-		" s:o, s:[{s:s, s:s, s:s, s:s, s:{s:[s], s:[s], s:[s]}}], s:o}",
-		"format", "concord.soa-export", "format_version", 1, "tenant", "name",
-		"Client & Co <Ltd>", "slug", "client", "generated_at", "2026-11-29T10:00:00Z",
-		"frameworks", "id", "eu-ai-act", "name", "EU AI Act", "id", "iso27001-2022", "name",
-		"ISO/IEC 27001:2022", "id", "iso42001-2023", "name", "ISO/IEC 42001:2023", "soa",
-		soas, "shared_controls", "ref", "LOG-1", "title", "Logging", "status",
-		"implemented", "owner", "Ada", "requirements", "iso27001-2022", "A.8.15",
-		"iso42001-2023", "A.6.2.8", "eu-ai-act", "Art. 12", "crosswalk", relations);
+	        "{s:s, s:i, s:{s:s, s:s}, s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}],"
+	        " s:o, s:[{s:s, s:s, s:s, s:s, s:{s:[s], s:[s], s:[s]}}], s:o}",
+	        "format", "concord.soa-export", "format_version", 1, "tenant", "name",
+	        "Client & Co <Ltd>", "slug", "client", "generated_at", "2026-11-29T10:00:00Z",
+	        "frameworks", "id", "eu-ai-act", "name", "EU AI Act", "id", "iso27001-2022", "name",
+	        "ISO/IEC 27001:2022", "id", "iso42001-2023", "name", "ISO/IEC 42001:2023", "soa",
+	        soas, "shared_controls", "ref", "LOG-1", "title", "Logging", "status",
+	        "implemented", "owner", "Ada", "requirements", "iso27001-2022", "A.8.15",
+	        "iso42001-2023", "A.6.2.8", "eu-ai-act", "Art. 12", "crosswalk", relations);
 	arena_free(a);
 }
 
@@ -432,7 +432,7 @@ static char *zip_text(zip_t *z, const char *name)
 static void xml_unescape(char *s)
 {
 	static const char *const ent[][2] = {
-		{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}};
+	        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}};
 	char *w = s;
 	for (char *p = s; *p;) {
 		bool done = false;
@@ -521,13 +521,13 @@ START_TEST(xlsx_workbook_holds_every_annex_a_control_of_both_standards)
 	json_t *strings = shared_strings(ssx);
 	/* sheet names in order: sheetN.xml is the N-th <sheet> of workbook.xml */
 	static const char *const want[] = {"About", "ISO-IEC 27001-2022 SoA",
-		"ISO-IEC 42001-2023 SoA", "Findings", "Shared controls", "Crosswalk"};
+	        "ISO-IEC 42001-2023 SoA", "Findings", "Shared controls", "Crosswalk"};
 	int n = 0;
 	for (const char *p = strstr(wbx, "<sheet name=\""); p;
-		p = strstr(p + 1, "<sheet name=\""), n++) {
+	        p = strstr(p + 1, "<sheet name=\""), n++) {
 		ck_assert_int_lt(n, 6);
 		ck_assert(strncmp(p + 13, want[n], strlen(want[n])) == 0 &&
-			  p[13 + strlen(want[n])] == '"');
+		          p[13 + strlen(want[n])] == '"');
 	}
 	ck_assert_int_eq(n, 6);
 	for (int k = 0; k < 2; k++) {
@@ -547,13 +547,13 @@ START_TEST(xlsx_workbook_holds_every_annex_a_control_of_both_standards)
 			snprintf(d, sizeof d, "D%zu", i + 2);
 			snprintf(g, sizeof g, "G%zu", i + 2);
 			ck_assert_msg(json_equal(json_object_get(cells, a), ref),
-				"sheet %d row %zu should be control %s", k + 2, i + 2,
-				json_string_value(ref));
+			        "sheet %d row %zu should be control %s", k + 2, i + 2,
+			        json_string_value(ref));
 			ck_assert_str_eq(
-				json_string_value(json_object_get(cells, d)), i % 2 ? "No" : "Yes");
+			        json_string_value(json_object_get(cells, d)), i % 2 ? "No" : "Yes");
 			if (i % 2)
 				ck_assert_str_eq(json_string_value(json_object_get(cells, g)),
-					"=SUM(A1) \"quoted\", comma\nnew line");
+				        "=SUM(A1) \"quoted\", comma\nnew line");
 		}
 		char past[16];
 		snprintf(past, sizeof past, "A%zu", json_array_size(annex_a[k]) + 2);
@@ -640,7 +640,7 @@ START_TEST(csv_has_one_quoted_row_per_line_and_defuses_formulas)
 		ck_assert_int_eq(json_array_size(r), 12);
 		if (strcmp(json_string_value(json_array_get(r, 4)), "no") == 0)
 			ck_assert_str_eq(json_string_value(json_array_get(r, 7)),
-				"'=SUM(A1) \"quoted\", comma\nnew line");
+			        "'=SUM(A1) \"quoted\", comma\nnew line");
 		json_decref(r);
 		rows++;
 	}
@@ -664,7 +664,7 @@ static Suite *soa_suite(void)
 	tcase_add_test(tc, applicable_without_reason_fires);
 	tcase_add_test(tc, excluded_without_justification_fires_even_for_blank_text);
 	tcase_add_test(
-		tc, applicable_without_control_fires_when_only_not_applicable_controls_remain);
+	        tc, applicable_without_control_fires_when_only_not_applicable_controls_remain);
 	tcase_add_test(tc, excluded_while_a_risk_treatment_relies_on_it_fires);
 	tcase_add_test(tc, summary_counts_lines_and_findings);
 	tcase_add_test(tc, frozen_lines_diff_on_substance_only);
