@@ -6,3 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./bench/audit_events.sh
+./bench/soa.sh
+./bench/aiact_reclassify.sh
