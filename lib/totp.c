@@ -138,9 +138,10 @@ char *totp_uri(const char *issuer, const char *account, const char *secret_b32)
 	pct(&o, issuer);
 	*o++ = ':';
 	pct(&o, account);
-	o += sprintf(o, "?secret=%s&issuer=", secret_b32);
+	o += snprintf(o, cap - (size_t)(o - out), "?secret=%s&issuer=", secret_b32);
 	pct(&o, issuer);
-	o += sprintf(o, "&algorithm=SHA1&digits=%d&period=%d", TOTP_DIGITS, TOTP_PERIOD);
+	o += snprintf(o, cap - (size_t)(o - out), "&algorithm=SHA1&digits=%d&period=%d",
+	        TOTP_DIGITS, TOTP_PERIOD);
 	*o = '\0';
 	return out;
 }
