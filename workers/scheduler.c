@@ -26,6 +26,7 @@
 #include "job.h"
 #include "log.h"
 #include "queue.h"
+#include "obligations.h"
 #include "util.h"
 #include "worker.h"
 
@@ -56,7 +57,11 @@ static const char purge_info_sql[] =
 static const char set_tenant_sql[] = "SELECT set_config('app.tenant_id', $1, true)";
 static const char purge_sql[] = "SELECT tenant_purge($1)";
 
+static const char stale_sql[] =
+        "SELECT tenant_id FROM aiact_tenants_with_stale_assessments($1) ORDER BY tenant_id";
+
 static PGconn *lock_conn;
+static double next_stale_check; /* 0: check as soon as this worker leads */
 static bool leader;
 static double purge_pause_until; /* after a failed purge, wait before trying again */
 
@@ -109,8 +114,10 @@ static bool ensure_leader(void)
 		drop_lock_conn();
 		return false;
 	}
-	if (!leader && rc)
+	if (!leader && rc) {
 		log_info("this worker (%s) is now the scheduler leader", wopt.id);
+		next_stale_check = 0;
+	}
 	leader = rc;
 	return leader;
 }
@@ -218,6 +225,50 @@ out:
 	return rc;
 }
 
+/* After a new AI Act rule set is deployed, stored classifications made under an older
+ * one are stale: enqueue aiact.reclassify once per tenant that has some. The idempotency
+ * key names the rule set, so each tenant gets one such job per rule-set version however
+ * often this runs. Checked when a worker becomes leader and every 10 minutes after. */
+static void enqueue_reclassification(PGconn *c, struct arena *a)
+{
+	struct err e = {0};
+	const struct aiact_rules *rs;
+	if (oblig_rules(&rs, &e))
+		goto out;
+	const char *version = aiact_rules_version(rs);
+	PGresult *r = db_exec(c, a, &e, stale_sql, 1, version);
+	for (int i = 0; r && i < PQntuples(r); i++) {
+		const char *tenant = PQgetvalue(r, i, 0);
+		json_t *job = NULL, *payload = json_object();
+		struct err je = {0};
+		int rc = db_begin(c, a, &je, tenant, NULL, arena_printf(a, "rules:%s", version));
+		if (rc == 0)
+			rc = q_insert(c, a, "aiact.reclassify", payload,
+			        arena_printf(a, "rule-set:%s", version), NULL, NULL, &job, &je);
+		json_decref(payload);
+		if (rc == 0)
+			rc = db_commit(c, &je);
+		if (rc) {
+			db_rollback(c);
+			log_warn("re-classification of tenant %s not enqueued: %s %s", tenant,
+			        je.message, je.detail_log);
+			continue;
+		}
+		const char *state = json_string_value(json_object_get(job, "state"));
+		const char *id = json_string_value(json_object_get(job, "id"));
+		if (state && id && strcmp(state, "queued") == 0) {
+			log_info("rule set %s: tenant %s has stale AI Act classifications;"
+			         " aiact.reclassify job %s enqueued",
+			        version, tenant, id);
+			q_publish(cfg.redis_url, tenant, id, &je);
+		}
+	}
+out:
+	if (e.code)
+		log_warn(
+		        "stale AI Act classifications not checked: %s %s", e.message, e.detail_log);
+}
+
 void scheduler_tick(void)
 {
 	if (!ensure_leader())
@@ -230,6 +281,10 @@ void scheduler_tick(void)
 	PGresult *r = db_exec(c, a, &e, due_sql, 0);
 	for (int i = 0; r && i < PQntuples(r); i++)
 		fire(c, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	if (util_now_mono() >= next_stale_check) {
+		next_stale_check = util_now_mono() + 600;
+		enqueue_reclassification(c, a);
+	}
 	if (util_now_mono() < purge_pause_until)
 		goto out;
 	r = db_exec(c, a, &e, purge_due_sql, 0);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aiact.h"
 #include "th.h"
@@ -487,6 +488,63 @@ START_TEST(stale_classification_is_redone_by_the_reclassify_job)
 }
 END_TEST
 
+/* pg_locks row of the scheduler leader's advisory lock (workers/scheduler.c) */
+#define SCHEDULER_LOCK_HOLDER                                                                      \
+	"FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = 7242100"            \
+	" AND objsubid = 1 AND granted"
+
+/* Poll a single-cell query until it returns want (bounded). */
+static bool sql_becomes(const char *want, int seconds, const char *sql)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		char *v = th_sql(sql);
+		bool ok = v && strcmp(v, want) == 0;
+		free(v);
+		if (ok)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+START_TEST(new_rule_set_makes_the_scheduler_enqueue_reclassification)
+{
+	char id[37], q[400];
+	new_system("RS-1", id);
+	json_decref(put_answers(id, deployer_5b, NULL, 201));
+	snprintf(q, sizeof q,
+	        "UPDATE aiact_assessments SET rule_set_version = '2024.9' WHERE ai_system_id = "
+	        "'%s'",
+	        id);
+	free(th_sql(q));
+	/* a worker that becomes scheduler leader checks for stale classifications at once:
+	 * end the current leader's lock session so another worker takes over */
+	ck_assert(sql_becomes("1", 30, "SELECT count(*) " SCHEDULER_LOCK_HOLDER));
+	char *pid = th_sql("SELECT pid " SCHEDULER_LOCK_HOLDER);
+	snprintf(q, sizeof q, "SELECT pg_terminate_backend(%s)", pid);
+	free(th_sql(q));
+	free(pid);
+	snprintf(q, sizeof q,
+	        "SELECT state FROM jobs WHERE tenant_id = '%s' AND type = 'aiact.reclassify'"
+	        " AND idempotency_key = 'rule-set:%s'",
+	        op.tenant_id, aiact_rules_version(rules));
+	ck_assert_msg(sql_becomes("succeeded", 60, q),
+	        "no aiact.reclassify job was enqueued and run after the leader changed");
+	json_t *a = call("GET", P("/v1/ai-systems/%s/aiact", id), NULL, NULL, 200);
+	ck_assert(json_is_false(json_object_get(a, "stale")));
+	ck_assert_str_eq(str(a, "reason"), "rule_set_change");
+	json_decref(a);
+	/* one job per tenant and rule set, however often the check runs */
+	snprintf(q, sizeof q,
+	        "SELECT count(*) FROM jobs WHERE tenant_id = '%s' AND type = 'aiact.reclassify'"
+	        " AND idempotency_key = 'rule-set:%s'",
+	        op.tenant_id, aiact_rules_version(rules));
+	char *n = th_sql(q);
+	ck_assert_str_eq(n, "1");
+	free(n);
+}
+END_TEST
+
 static const json_t *section(const json_t *d, const char *id)
 {
 	size_t i;
@@ -767,6 +825,7 @@ static Suite *aiact_suite(void)
 	tcase_add_test(tc, obligations_survive_reclassification_and_deactivate_when_dropped);
 	tcase_add_test(tc, obligations_link_the_article_crosswalked_controls_and_expected_evidence);
 	tcase_add_test(tc, stale_classification_is_redone_by_the_reclassify_job);
+	tcase_add_test(tc, new_rule_set_makes_the_scheduler_enqueue_reclassification);
 	tcase_add_test(tc, dossier_sections_follow_role_and_triggers_with_completeness);
 	tcase_add_test(tc, contract_recommendations_follow_role_and_classification);
 	tcase_add_test(tc, roadmap_job_writes_json_xlsx_html_matching_the_preview);
