@@ -30,6 +30,10 @@ int mfa_login_step(
 
 /* authz.c: the one permission matrix. */
 bool authz_allows(const char *role, const char *perm);
+/* Does a "resource:action" pattern ("*:read", "risks:*") match permission perm? */
+bool authz_pattern_match(const char *pattern, const char *perm);
+/* Do the caller's API-token scopes (same pattern syntax) include perm? No scopes = yes. */
+bool authz_scope_allows(const struct principal *p, const char *perm);
 /* All roles, NULL-terminated. */
 extern const char *const authz_roles[];
 bool authz_is_role(const char *role);

@@ -140,25 +140,6 @@ static const char context_sql[] =
         " FROM auth_context($1, $2, nullif($3, '')::uuid)";
 static const char sa_context_sql[] = "SELECT status, kind FROM tenants WHERE id = $1";
 
-static bool scope_allows(const struct principal *p, const char *perm)
-{
-	if (!p->scopes)
-		return true;
-	for (int i = 0; i < p->nscopes; i++) {
-		/* scopes use the matrix's pattern syntax: "*:read", "risks:write" */
-		const char *s = p->scopes[i];
-		const char *sc = strchr(s, ':'), *pc = strchr(perm, ':');
-		if (!sc || !pc)
-			continue;
-		bool res = (sc - s == 1 && s[0] == '*') ||
-		           ((sc - s) == (pc - perm) && strncmp(s, perm, (size_t)(sc - s)) == 0);
-		bool act = strcmp(sc + 1, "*") == 0 || strcmp(sc + 1, pc + 1) == 0;
-		if (res && act)
-			return true;
-	}
-	return false;
-}
-
 int auth_authorize(struct req *r, struct err *e)
 {
 	const char *tenant_status, *tenant_kind;
@@ -198,7 +179,7 @@ int auth_authorize(struct req *r, struct err *e)
 	if (!authz_allows(r->who.role, r->route->perm))
 		return err_set(
 		        e, ERR_FORBIDDEN, NULL, "role %s may not %s", r->who.role, r->route->perm);
-	if (r->route->perm && !scope_allows(&r->who, r->route->perm))
+	if (r->route->perm && !authz_scope_allows(&r->who, r->route->perm))
 		return err_set(
 		        e, ERR_FORBIDDEN, NULL, "token scope does not include %s", r->route->perm);
 	return 0;

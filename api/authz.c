@@ -58,7 +58,7 @@ static const struct role_rules matrix[] = {
                         "members:read")},
 };
 
-static bool pattern_match(const char *pat, const char *perm)
+bool authz_pattern_match(const char *pat, const char *perm)
 {
 	const char *pc = strchr(pat, ':'), *qc = strchr(perm, ':');
 	if (!pc || !qc)
@@ -85,12 +85,22 @@ bool authz_allows(const char *role, const char *perm)
 		if (strcmp(matrix[i].role, role) != 0)
 			continue;
 		for (const char *const *d = matrix[i].deny; *d; d++)
-			if (pattern_match(*d, perm))
+			if (authz_pattern_match(*d, perm))
 				return false;
 		for (const char *const *a = matrix[i].allow; *a; a++)
-			if (pattern_match(*a, perm))
+			if (authz_pattern_match(*a, perm))
 				return true;
 		return false;
 	}
+	return false;
+}
+
+bool authz_scope_allows(const struct principal *p, const char *perm)
+{
+	if (!p->scopes || !perm)
+		return true;
+	for (int i = 0; i < p->nscopes; i++)
+		if (authz_pattern_match(p->scopes[i], perm))
+			return true;
 	return false;
 }

@@ -121,31 +121,12 @@ static const struct type_policy *policy_of(const char *type)
 	return NULL;
 }
 
-/* Token scopes use the permission matrix's pattern syntax ("*:read", "jobs:write"). */
-static bool scope_allows(const struct principal *who, const char *perm)
-{
-	if (!who->scopes)
-		return true;
-	const char *pc = strchr(perm, ':');
-	for (int i = 0; i < who->nscopes; i++) {
-		const char *s = who->scopes[i], *sc = strchr(s, ':');
-		if (!sc || !pc)
-			continue;
-		bool res = (sc - s == 1 && s[0] == '*') ||
-		           (sc - s == pc - perm && strncmp(s, perm, (size_t)(sc - s)) == 0);
-		bool act = strcmp(sc + 1, "*") == 0 || strcmp(sc + 1, pc + 1) == 0;
-		if (res && act)
-			return true;
-	}
-	return false;
-}
-
 static int check_type_perm(struct req *r, const char *type, struct err *e)
 {
 	const struct type_policy *p = policy_of(type);
 	if (!p || !p->perm)
 		return 0;
-	if (!authz_allows(r->who.role, p->perm) || !scope_allows(&r->who, p->perm))
+	if (!authz_allows(r->who.role, p->perm) || !authz_scope_allows(&r->who, p->perm))
 		return err_set(e, ERR_FORBIDDEN, NULL, "jobs of type %s need the permission %s",
 		        type, p->perm);
 	return 0;
