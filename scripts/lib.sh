@@ -58,7 +58,8 @@ pg_datadir() {
 		fi
 		chown postgres:postgres "$VAR/pg" "$(readlink -f "$VAR/pg")"
 	fi
-	echo "$VAR/pg"
+	# the resolved path: the postgres user may not traverse the checkout to reach it
+	readlink -f "$VAR/pg"
 }
 
 start_postgres() {
@@ -111,7 +112,7 @@ stop_postgres() {
 	[ -n "${OWN_DATABASE:-}" ] || return 0
 	local bin dir
 	bin=$(pg_bindir)
-	dir="$VAR/pg"
+	dir=$(readlink -f "$VAR/pg")
 	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
