@@ -205,13 +205,17 @@ int tokens_rotate(const char *dir, char *kid_out, size_t n, struct err *e)
 	char kid[64], path[2048], tmp[2100];
 	unsigned char rnd[3];
 	char rhex[7];
-	time_t now = time(NULL);
+	/* kids sort by creation time, so the newest key signs: microseconds keep two keys
+	 * made in the same second (first start, then an immediate rotation) in order */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
 	struct tm tm;
-	gmtime_r(&now, &tm);
+	gmtime_r(&now.tv_sec, &tm);
 	util_random(rnd, sizeof rnd);
 	util_hex(rnd, sizeof rnd, rhex);
-	snprintf(kid, sizeof kid, "k%04d%02d%02dT%02d%02d%02dZ-%s", tm.tm_year + 1900,
-	        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rhex);
+	snprintf(kid, sizeof kid, "k%04d%02d%02dT%02d%02d%02d.%06ldZ-%s", tm.tm_year + 1900,
+	        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	        (long)(now.tv_nsec / 1000), rhex);
 	mkdir(dir, 0700);
 	snprintf(path, sizeof path, "%s/%s.pem", dir, kid);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);

@@ -2,7 +2,7 @@
  * tokens.h - Concord's own access tokens: RS256 JWTs signed with a rotating keyring.
  *
  * Keys live in a directory as PEM private keys named <kid>.pem; kids sort by creation
- * time ("k20261129T040000Z-ab12"), the greatest is the signing key, all are accepted
+ * time, to the microsecond ("k20261129T040000.123456Z-ab12"), the greatest is the signing key, all are accepted
  * for verification until removed. tokens_rotate() adds a new signing key. A token with
  * an unknown kid makes the keyring reload the directory (at most every 5 s), so a key
  * rotated by another process is picked up without restart.
