@@ -166,6 +166,13 @@ int db_begin(PGconn *c, struct arena *a, struct err *e, const char *tenant_id, c
         const char *request_id)
 {
 	PGresult *r = PQexec(c, begin_sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQstatus(c) != CONNECTION_OK) {
+		/* the server went away since this connection was last used (restart,
+		 * failover): nothing has run yet, so reconnect and begin once more */
+		PQclear(r);
+		PQreset(c);
+		r = PQexec(c, begin_sql);
+	}
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		db_error(c, r, e);
 		PQclear(r);
