@@ -66,7 +66,11 @@ static const char history_sql[] =
 	" aiact_requirement_info(o.requirement_ref), 'title', o.title, 'bearer', o.bearer,"        \
 	" 'applies_from', o.applies_from, 'active', o.active, 'status', o.status, 'owner_id',"     \
 	" o.owner_id, 'due_date', o.due_date, 'notes', o.notes, 'evidence_ids',"                   \
-	" to_jsonb(o.evidence_ids), 'document_ids', to_jsonb(o.document_ids), 'controls',"         \
+	" to_jsonb(o.evidence_ids), 'document_ids', to_jsonb(o.document_ids), 'documents',"        \
+	" (SELECT coalesce(jsonb_agg(document_brief(u.id) ORDER BY u.n), '[]') FROM"               \
+	" unnest(o.document_ids) WITH ORDINALITY u(id, n)), 'evidence', (SELECT"                   \
+	" coalesce(jsonb_agg(evidence_brief(u.id) ORDER BY u.n), '[]') FROM"                       \
+	" unnest(o.evidence_ids) WITH ORDINALITY u(id, n)), 'controls',"                           \
 	" (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.control_id, 'ref',"                \
 	" c.control_ref, 'title', c.title, 'status', c.status, 'owner_id', c.owner_id, 'via',"     \
 	" c.via, 'relation', c.relation, 'evidence_reuse', c.evidence_reuse) ORDER BY"             \
@@ -106,7 +110,11 @@ static const char entries_sql[] =
         "d.status,"
         " 'notes', d.notes, 'document_ids', to_jsonb(d.document_ids), 'evidence_ids',"
         " to_jsonb(d.evidence_ids), 'version', d.version, 'updated_by', d.updated_by, 'updated_at',"
-        " d.updated_at)), '[]') FROM aiact_dossier_entries d WHERE d.ai_system_id = $1";
+        " d.updated_at, 'documents', (SELECT coalesce(jsonb_agg(document_brief(u.id) ORDER BY"
+        " u.n), '[]') FROM unnest(d.document_ids) WITH ORDINALITY u(id, n)), 'evidence', (SELECT"
+        " coalesce(jsonb_agg(evidence_brief(u.id) ORDER BY u.n), '[]') FROM"
+        " unnest(d.evidence_ids) WITH ORDINALITY u(id, n)))), '[]')"
+        " FROM aiact_dossier_entries d WHERE d.ai_system_id = $1";
 static const char entry_upsert_sql[] =
         "INSERT INTO aiact_dossier_entries AS d (tenant_id, ai_system_id, section_id, status, "
         "notes,"

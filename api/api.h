@@ -58,5 +58,29 @@ extern const struct route catalog_routes[], control_routes[], soa_routes[];
 extern const struct route ai_system_routes[], supplier_routes[], aiact_routes[];
 extern const struct route engagement_routes[], context_routes[], governance_routes[], kpi_routes[],
         risk_routes[], asset_routes[], portfolio_routes[];
+extern const struct route document_routes[], evidence_routes[];
+
+/* Links declared in a request body (links.c). */
+enum link_kind { LINK_UUID, LINK_REQUIREMENT };
+int links_check(struct req *r, const json_t *b, const char *key, enum link_kind kind,
+        const char *missing_sql, const char *what, struct err *e);
+int links_replace(struct req *r, const char *id, const json_t *b, const char *key,
+        const char *del_sql, const char *add_sql, struct err *e);
+bool links_same_set(const json_t *a, const json_t *b);
+/* One kind of link a body may declare, and how it is checked and stored. */
+struct link_set {
+	const char *key;
+	enum link_kind kind;
+	const char *missing_sql, *what; /* links_check */
+	const char *del_sql, *add_sql;  /* links_replace */
+};
+int links_check_all(struct req *r, const json_t *b, const struct link_set *sets, struct err *e);
+int links_save_all(
+        struct req *r, const char *id, const json_t *b, const struct link_set *sets, struct err *e);
+/* 409 naming where id is linked when links_sql ($1 = id -> {"where": count}) finds any. */
+int links_refuse_linked(
+        struct req *r, const char *links_sql, const char *id, const char *advice, struct err *e);
+/* First unresolved element of a JSON array of requirement ids / control ids ($1). */
+extern const char links_missing_requirement_sql[], links_missing_control_sql[];
 
 #endif

@@ -12,7 +12,9 @@
  * Requirement links name catalog requirements by public id "<framework>:<ref>" and are
  * stored at the tenant's pinned catalog version (control_requirements, 0011); risk links
  * are rows of risk_controls ('existing' or 'planned', the contract shared with the risk
- * register). A control's requirements and risks are part of the control: changing them
+ * register). GET shows the documents that govern a control and the evidence that it
+ * operates; those links are made from the document's and the evidence's side
+ * (api/documents.c, api/evidence.c). A control's requirements and risks are part of the control: changing them
  * bumps its version and is audited with before/after. Every link is checked before
  * anything is written, so an unknown requirement, another tenant's risk or a non-member
  * owner yields 400 naming the field and no change.
@@ -50,7 +52,13 @@ static const char get_sql[] =
         " 'risks', (SELECT coalesce(jsonb_agg(jsonb_build_object('risk_id', r.id, 'ref', r.ref,"
         "   'title', r.title, 'relation', rc.relation) ORDER BY r.ref, rc.relation), '[]')"
         "   FROM risk_controls rc JOIN risks r ON r.tenant_id = rc.tenant_id AND r.id = rc.risk_id"
-        "   WHERE rc.control_id = c.id))"
+        "   WHERE rc.control_id = c.id),"
+        " 'documents', (SELECT coalesce(jsonb_agg(document_brief(d.id) ORDER BY d.ref), '[]')"
+        "   FROM document_controls x JOIN documents d ON d.tenant_id = x.tenant_id AND d.id ="
+        "   x.document_id WHERE x.control_id = c.id),"
+        " 'evidence', (SELECT coalesce(jsonb_agg(evidence_brief(v.id) ORDER BY v.collected_on"
+        "   DESC, v.id), '[]') FROM evidence_controls x JOIN evidence v ON v.tenant_id ="
+        "   x.tenant_id AND v.id = x.evidence_id WHERE x.control_id = c.id))"
         " FROM controls c WHERE c.id = $1";
 
 static const char list_sql[] =

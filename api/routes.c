@@ -28,5 +28,7 @@ const struct route *const route_tables[] = {
         risk_routes,
         asset_routes,
         portfolio_routes,
+        document_routes,
+        evidence_routes,
         NULL,
 };

@@ -311,6 +311,38 @@ static json_t *array_or_empty(const json_t *o, const char *key)
 	return json_is_array(v) ? json_incref(v) : json_array();
 }
 
+/* What an auditor would question in a section's links: a linked document that is not
+ * approved (a draft proves nothing yet) and evidence that is no longer current. entry's
+ * "documents" / "evidence" are the briefs of the linked items (document_brief() and
+ * evidence_brief(), 0040). */
+static json_t *section_attention(const json_t *entry)
+{
+	json_t *out = json_array();
+	size_t i;
+	const json_t *d;
+	json_array_foreach(entry ? json_object_get(entry, "documents") : NULL, i, d)
+	{
+		if (!streq(jstr(d, "status"), "approved")) {
+			char *m = NULL;
+			if (asprintf(&m, "document %s is %s, not approved", jstr(d, "ref"),
+			            jstr(d, "status")) >= 0)
+				json_array_append_new(out, json_string(m));
+			free(m);
+		}
+	}
+	json_array_foreach(entry ? json_object_get(entry, "evidence") : NULL, i, d)
+	{
+		if (json_is_false(json_object_get(d, "current"))) {
+			char *m = NULL;
+			if (asprintf(&m, "evidence \"%s\" expired on %s", jstr(d, "title"),
+			            jstr(d, "valid_until")) >= 0)
+				json_array_append_new(out, json_string(m));
+			free(m);
+		}
+	}
+	return out;
+}
+
 json_t *oblig_dossier(const json_t *template_rows, const json_t *result, const json_t *entries)
 {
 	const char *category = jstr(result, "risk_category");
@@ -331,7 +363,7 @@ json_t *oblig_dossier(const json_t *template_rows, const json_t *result, const j
 	}
 	bool applicable = streq(category, "high_risk") && json_array_size(holders) > 0;
 	json_t *sections = json_array();
-	int n_app = 0, n_complete = 0, n_na = 0, n_progress = 0, n_missing = 0;
+	int n_app = 0, n_complete = 0, n_na = 0, n_progress = 0, n_missing = 0, n_attention = 0;
 	json_t *by_part = json_object();
 	const json_t *row;
 	json_array_foreach(template_rows, i, row)
@@ -371,6 +403,12 @@ json_t *oblig_dossier(const json_t *template_rows, const json_t *result, const j
 		        json_string(entry && jstr(entry, "notes") ? jstr(entry, "notes") : ""));
 		json_object_set_new(s, "document_ids", array_or_empty(entry, "document_ids"));
 		json_object_set_new(s, "evidence_ids", array_or_empty(entry, "evidence_ids"));
+		json_object_set_new(s, "documents", array_or_empty(entry, "documents"));
+		json_object_set_new(s, "evidence", array_or_empty(entry, "evidence"));
+		json_t *attention = section_attention(entry);
+		if (json_array_size(attention))
+			n_attention++;
+		json_object_set_new(s, "attention", attention);
 		json_object_set_new(s, "version",
 		        json_integer(
 		                entry ? json_integer_value(json_object_get(entry, "version")) : 0));
@@ -402,9 +440,9 @@ json_t *oblig_dossier(const json_t *template_rows, const json_t *result, const j
 		}
 	}
 	int denom = n_app - n_na;
-	json_t *completeness = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:o}", "sections", n_app,
-	        "complete", n_complete, "in_progress", n_progress, "missing", n_missing,
-	        "not_applicable", n_na, "percent",
+	json_t *completeness = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o}", "sections",
+	        n_app, "complete", n_complete, "in_progress", n_progress, "missing", n_missing,
+	        "not_applicable", n_na, "needs_attention", n_attention, "percent",
 	        denom > 0 ? n_complete * 100 / denom : (n_app ? 100 : 0), "by_part", by_part);
 	return json_pack("{s:b, s:s?, s:o, s:o, s:o}", "applicable", applicable, "risk_category",
 	        category, "holders", holders, "sections", sections, "completeness", completeness);

@@ -4,9 +4,10 @@
  * "phase1-pack.html": inline CSS and SVG, no external resource), built from the
  * tenant's data: the Phase 1 deliverables and their status, the project charter with
  * its milestones, committees and the integrated RACI, the context (issues, interested
- * parties), the ISMS and AIMS scopes, the policies deliverable, the risk methodology,
- * the IS and AI risk registers, the treatment plan, inherent and residual heat maps,
- * and the status of both Statements of Applicability. Every approvable part shows its
+ * parties), the ISMS and AIMS scopes, the policies (the deliverable's status and every
+ * policy in the document register with its version, approval and next review), the risk
+ * methodology, the IS and AI risk registers, the treatment plan, inherent and residual
+ * heat maps, and the status of both Statements of Applicability. Every approvable part shows its
  * approval state (approved version, or changed since approval, or draft).
  *
  * Payload: {}. Result: the artifact (id, name, size, sha256) and the counts shown.
@@ -69,6 +70,16 @@ static const struct {
                        " o.status, 'kpis', (SELECT coalesce(jsonb_agg(k.ref ORDER BY k.ref), '[]')"
                        " FROM objective_kpis ok JOIN kpis k ON k.id = ok.kpi_id"
                        " WHERE ok.objective_id = o.id)) ORDER BY o.ref), '[]') FROM objectives o"},
+        {"policies", "SELECT coalesce(jsonb_agg(jsonb_build_object('ref', d.ref, 'title', d.title,"
+                     " 'doc_version', d.doc_version, 'status', d.status, 'owner', user_label("
+                     "d.owner_id), 'approved_at', d.approved_at, 'approved_by', user_label("
+                     "d.approved_by), 'next_review_on', d.next_review_on, 'review_due',"
+                     " d.status = 'approved' AND d.next_review_on <= current_date,"
+                     " 'location', d.location, 'requirements', (SELECT coalesce(jsonb_agg("
+                     "x.framework_id || ':' || x.ref ORDER BY x.framework_id, x.ref), '[]')"
+                     " FROM document_requirements x WHERE x.document_id = d.id)) ORDER BY"
+                     " d.ref), '[]') FROM documents d WHERE d.kind = 'policy'"
+                     " AND d.status <> 'retired'"},
         {"heatmap_is", "SELECT risk_heatmap('is')"},
         {"heatmap_ai", "SELECT risk_heatmap('ai')"},
         {"soa_baselines", "SELECT coalesce(jsonb_object_agg(kind, jsonb_build_object('number',"
@@ -526,7 +537,10 @@ static void scope(FILE *f, const char *title, const json_t *s)
 	approval(f, json_object_get(s, "approval"));
 }
 
-static void policies(FILE *f, const json_t *plan)
+/* The policies deliverable's status, then the register's policies (documents of kind
+ * policy that are not retired): version, status, approval, next review, the clauses and
+ * controls they answer. */
+static void policies(FILE *f, const json_t *plan, const json_t *list)
 {
 	section(f, "policies", "Policies");
 	const json_t *p1 = json_array_get(json_object_get(plan, "phases"), 0);
@@ -546,7 +560,41 @@ static void policies(FILE *f, const json_t *plan)
 		}
 		fputs("</p>\n", f);
 	}
-	fputs("</section>\n", f);
+	if (json_array_size(list) == 0) {
+		missing(f, "No policy is registered yet (documents of kind policy).");
+		fputs("</section>\n", f);
+		return;
+	}
+	static const char *const cols[] = {"Ref", "Policy", "Version", "Status", "Owner",
+	        "Approved", "Next review", "Requirements", "Location", NULL};
+	th_row(f, cols);
+	json_array_foreach(list, i, d)
+	{
+		fputs("<tr>", f);
+		td(f, s_(d, "ref"));
+		td(f, s_(d, "title"));
+		td(f, s_(d, "doc_version"));
+		td(f, s_(d, "status"));
+		td(f, s_(d, "owner"));
+		fputs("<td>", f);
+		if (*s_(d, "approved_at")) {
+			date_of(f, d, "approved_at");
+			fputs(" by ", f);
+			h(f, s_(d, "approved_by"));
+		} else {
+			fputs("<span class=\"none\">not approved</span>", f);
+		}
+		fputs("</td><td>", f);
+		h(f, s_(d, "next_review_on"));
+		if (json_is_true(json_object_get(d, "review_due")))
+			fputs(" <strong>(due)</strong>", f);
+		fputs("</td><td>", f);
+		list_strings(f, json_object_get(d, "requirements"));
+		fputs("</td>", f);
+		td(f, s_(d, "location"));
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table>\n</section>\n", f);
 }
 
 static const char *level_color(const json_t *method, const char *key)
@@ -867,7 +915,7 @@ char *phase1_pack_html(const json_t *facts)
 	scope(f, "ISMS scope (ISO/IEC 27001)", json_object_get(facts, "isms_scope"));
 	scope(f, "AIMS scope (ISO/IEC 42001)", json_object_get(facts, "aims_scope"));
 	fputs("</section>\n", f);
-	policies(f, plan);
+	policies(f, plan, json_object_get(facts, "policies"));
 	methodology(f, m);
 	section(f, "registers", "Risk registers");
 	approval(f, json_object_get(reg, "approval"));
@@ -909,9 +957,10 @@ static int phase1_pack_run(
 	if (rc)
 		return -1;
 	const json_t *items = json_object_get(json_object_get(facts, "register"), "items");
-	json_t *res = json_pack("{s:s, s:s, s:I, s:s, s:I}", "artifact_id", id, "name",
+	json_t *res = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "artifact_id", id, "name",
 	        "phase1-pack.html", "size", (json_int_t)len, "sha256", sha, "risks",
-	        (json_int_t)json_array_size(items));
+	        (json_int_t)json_array_size(items), "policies",
+	        (json_int_t)json_array_size(json_object_get(facts, "policies")));
 	char *text = json_dumps(res, JSON_COMPACT);
 	PGresult *a = db_exec(ctx->db, ctx->arena, e, audit_sql, 2, ctx->job_id, text);
 	free(text);

@@ -4,7 +4,8 @@
  * unchanged, bad answers named), stored classifications with history, regimes and
  * re-classification, the obligation items (catalog article, crosswalked controls, expected
  * evidence, survival across re-classification), the re-classification job after a rule-set
- * change, the compliance dossier, contractual recommendations, and the roadmap and matrix
+ * change, the compliance dossier (linked to real documents and evidence, to 100 %
+ * completeness), contractual recommendations, and the roadmap and matrix
  * jobs with their files.
  *
  * The expected classification results are computed in-process by the same engine
@@ -42,61 +43,24 @@ static void teardown(void)
 	th_operator_free(&op);
 }
 
-static char *J(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *J(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	va_start(ap, fmt);
-	ck_assert_int_ge(vasprintf(&s, fmt, ap), 0);
-	va_end(ap);
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return s;
-}
+#define J th_j
+#define P th_p
 
-static char *P(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *P(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	va_start(ap, fmt);
-	ck_assert_int_ge(vasprintf(&s, fmt, ap), 0);
-	va_end(ap);
-	return s;
-}
-
-/* Send (body and path freed); expect want; return the JSON body (new reference). */
 static json_t *call_as(
         const char *tok, const char *method, char *path, char *body, const char *etag, long want)
 {
-	char hdr[64];
-	snprintf(hdr, sizeof hdr, "If-Match: \"%s\"", etag ? etag : "");
-	const char *h[] = {etag ? hdr : NULL, NULL};
-	struct th_resp r;
-	th_req(method, path, tok, body, h, &r);
-	ck_assert_msg(r.status == want, "%s %s: want %ld got %ld: %s", method, path, want, r.status,
-	        r.body);
-	json_t *j = r.json ? json_incref(r.json) : NULL;
-	th_free(&r);
-	free(body);
-	free(path);
-	return j;
+	return th_call(tok, method, path, body, etag, want);
 }
 
 static json_t *call(const char *method, char *path, char *body, const char *etag, long want)
 {
-	return call_as(op.token, method, path, body, etag, want);
+	return th_call(op.token, method, path, body, etag, want);
 }
 
 static void problem(const char *method, char *path, char *body, const char *etag, long status,
         const char *field)
 {
-	json_t *p = call(method, path, body, etag, status);
-	const char *f = json_string_value(json_object_get(p, "field"));
-	ck_assert_msg(f && strcmp(f, field) == 0, "field %s, want %s", f ? f : "(none)", field);
-	json_decref(p);
+	th_problem(op.token, method, path, body, etag, status, field);
 }
 
 static const char *str(const json_t *o, const char *k)
@@ -104,19 +68,7 @@ static const char *str(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static long long count_sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long count_sql(const char *fmt, ...)
-{
-	va_list ap;
-	char q[1024];
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof q, fmt, ap);
-	va_end(ap);
-	char *v = th_sql(q);
-	long long n = atoll(v);
-	free(v);
-	return n;
-}
+#define count_sql th_count
 
 static void new_object(const char *path, char *body, char id[37])
 {
@@ -622,6 +574,87 @@ START_TEST(dossier_sections_follow_role_and_triggers_with_completeness)
 }
 END_TEST
 
+START_TEST(dossier_and_obligations_link_documents_and_evidence_to_full_completeness)
+{
+	char sys[37], doc[37], ev[37], old_ev[37];
+	new_system("DOS-9", sys);
+	json_decref(put_answers(sys, deployer_5b, NULL, 201));
+	new_object("/v1/documents",
+	        J("{'ref': 'PRC-OVS', 'kind': 'procedure', 'title': 'Human oversight procedure',"
+	          " 'location': 'dms:/procedures/oversight.pdf'}"),
+	        doc);
+	new_object("/v1/evidence",
+	        J("{'title': 'Log retention configuration', 'kind': 'configuration', 'location':"
+	          " 'git:/infra/logging.yaml', 'collected_on': '2026-11-01'}"),
+	        ev);
+	new_object("/v1/evidence",
+	        J("{'title': 'FRIA 2024', 'kind': 'report', 'location': 'dms:/fria-2024.pdf',"
+	          " 'collected_on': '2024-01-10', 'valid_until': '2025-01-10'}"),
+	        old_ev);
+	/* every section complete, each with a document or evidence behind it */
+	json_t *d = call("GET", P("/v1/ai-systems/%s/aiact/dossier", sys), NULL, NULL, 200);
+	size_t i, n = json_array_size(json_object_get(d, "sections"));
+	ck_assert_int_gt(n, 2);
+	for (i = 0; i < n; i++) {
+		const char *sid = str(json_array_get(json_object_get(d, "sections"), i), "id");
+		json_decref(call("PUT", P("/v1/ai-systems/%s/aiact/dossier/%s", sys, sid),
+		        J("{'status': 'complete', '%s': ['%s']}",
+		                i % 2 ? "evidence_ids" : "document_ids", i % 2 ? ev : doc),
+		        NULL, 200));
+	}
+	json_decref(d);
+	d = call("GET", P("/v1/ai-systems/%s/aiact/dossier", sys), NULL, NULL, 200);
+	json_t *c = json_object_get(d, "completeness");
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "percent")), 100);
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "complete")), (json_int_t)n);
+	/* the linked document is shown with its state: a draft needs attention */
+	const json_t *first = json_array_get(json_object_get(d, "sections"), 0);
+	ck_assert_str_eq(
+	        str(json_array_get(json_object_get(first, "documents"), 0), "ref"), "PRC-OVS");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(first, "attention"), 0)),
+	        "document PRC-OVS is draft, not approved");
+	ck_assert_int_eq(
+	        json_integer_value(json_object_get(c, "needs_attention")), (json_int_t)(n + 1) / 2);
+	const json_t *second = json_array_get(json_object_get(d, "sections"), 1);
+	ck_assert_str_eq(str(json_array_get(json_object_get(second, "evidence"), 0), "title"),
+	        "Log retention configuration");
+	ck_assert_int_eq(json_array_size(json_object_get(second, "attention")), 0);
+	char *second_id = strdup(str(second, "id"));
+	json_decref(d);
+	json_decref(call("POST", P("/v1/documents/%s/approve", doc), NULL, "1", 200));
+	/* expired evidence is flagged */
+	json_decref(call("PUT", P("/v1/ai-systems/%s/aiact/dossier/%s", sys, second_id),
+	        J("{'evidence_ids': ['%s', '%s']}", ev, old_ev), "1", 200));
+	d = call("GET", P("/v1/ai-systems/%s/aiact/dossier", sys), NULL, NULL, 200);
+	c = json_object_get(d, "completeness");
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "needs_attention")), 1);
+	second = json_array_get(json_object_get(d, "sections"), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(second, "attention"), 0)),
+	        "evidence \"FRIA 2024\" expired on 2025-01-10");
+	json_decref(d);
+	free(second_id);
+	/* an obligation is implemented with its evidence, shown with the item */
+	json_t *o = obligation(sys, "art27");
+	problem("PATCH", P("/v1/aiact/obligations/%s", str(o, "id")),
+	        J("{'status': 'implemented'}"), "1", 422, "status");
+	json_t *u = call("PATCH", P("/v1/aiact/obligations/%s", str(o, "id")),
+	        J("{'status': 'implemented', 'evidence_ids': ['%s'], 'document_ids': ['%s']}", ev,
+	                doc),
+	        "1", 200);
+	ck_assert_str_eq(str(u, "status"), "implemented");
+	ck_assert_str_eq(str(json_array_get(json_object_get(u, "evidence"), 0), "id"), ev);
+	ck_assert_str_eq(
+	        str(json_array_get(json_object_get(u, "documents"), 0), "status"), "approved");
+	json_decref(u);
+	json_decref(o);
+	/* what the dossier and the obligation rely on cannot be deleted from under them */
+	json_t *p = call("DELETE", P("/v1/evidence/%s", ev), NULL, "1", 409);
+	ck_assert_ptr_nonnull(strstr(str(p, "detail"), "aiact_obligations"));
+	ck_assert_ptr_nonnull(strstr(str(p, "detail"), "aiact_dossier_sections"));
+	json_decref(p);
+}
+END_TEST
+
 static const json_t *recommendation(const json_t *rel, const char *id)
 {
 	size_t i;
@@ -827,6 +860,8 @@ static Suite *aiact_suite(void)
 	tcase_add_test(tc, stale_classification_is_redone_by_the_reclassify_job);
 	tcase_add_test(tc, new_rule_set_makes_the_scheduler_enqueue_reclassification);
 	tcase_add_test(tc, dossier_sections_follow_role_and_triggers_with_completeness);
+	tcase_add_test(
+	        tc, dossier_and_obligations_link_documents_and_evidence_to_full_completeness);
 	tcase_add_test(tc, contract_recommendations_follow_role_and_classification);
 	tcase_add_test(tc, roadmap_job_writes_json_xlsx_html_matching_the_preview);
 	tcase_add_test(tc, matrix_export_lists_every_system);

@@ -131,7 +131,7 @@ START_TEST(engagement_plan_has_four_phases_with_activities_deliverables_and_mile
 	json_t *conds = json_object_get(scopes, "conditions");
 	ck_assert_int_eq(json_array_size(conds), 2);
 	ck_assert(json_is_false(json_object_get(json_array_get(conds, 0), "met")));
-	ck_assert_str_eq(str(plan_item(plan, "P1.D6"), "status_source"), "manual");
+	ck_assert_str_eq(str(plan_item(plan, "P1.D8"), "status_source"), "manual");
 	json_t *sum = json_object_get(plan, "deliverables");
 	ck_assert_int_eq(json_integer_value(json_object_get(sum, "total")), 21);
 	ck_assert_int_eq(json_integer_value(json_object_get(sum, "done")), 0);
@@ -143,21 +143,21 @@ START_TEST(a_derived_deliverable_follows_the_data_and_cannot_be_set_done_by_hand
 {
 	refused("PATCH", "/v1/engagement/items/P1.D2", "{\"status\": \"done\"}", "1", 422,
 	        "status");
-	refused("PATCH", "/v1/engagement/items/P1.D6", "{\"status\": \"done\"}", NULL, 428,
+	refused("PATCH", "/v1/engagement/items/P1.D8", "{\"status\": \"done\"}", NULL, 428,
 	        "If-Match");
-	refused("PATCH", "/v1/engagement/items/P1.D6", "{\"status\": \"finished\"}", "1", 400,
+	refused("PATCH", "/v1/engagement/items/P1.D8", "{\"status\": \"finished\"}", "1", 400,
 	        "status");
-	refused("PATCH", "/v1/engagement/items/P1.D6",
+	refused("PATCH", "/v1/engagement/items/P1.D8",
 	        "{\"status\": \"in_progress\", \"completed_on\": \"2026-01-01\"}", "1", 400,
 	        "completed_on");
-	refused("PATCH", "/v1/engagement/items/P1.D6",
+	refused("PATCH", "/v1/engagement/items/P1.D8",
 	        "{\"owner_id\": \"0b1e5b0e-3c0c-4c83-9d0f-2a1f3c4d5e6f\"}", "1", 400, "owner_id");
 	refused("PATCH", "/v1/engagement/items/P9.D1", "{\"status\": \"done\"}", "1", 404, NULL);
 	refused("PATCH", "/v1/engagement/items/P1", "{\"status\": \"done\"}", "1", 404, NULL);
 	ck_assert_int_eq(count_of("engagement_items", "true"), 0);
 	/* a manual deliverable is set by hand, with optimistic concurrency */
 	struct th_resp r;
-	call("PATCH", "/v1/engagement/items/P1.D6",
+	call("PATCH", "/v1/engagement/items/P1.D8",
 	        "{\"status\": \"done\", \"note\": \"both signed\"}", "1", &r);
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	ck_assert_str_eq(th_str(&r, "status"), "done");
@@ -168,7 +168,7 @@ START_TEST(a_derived_deliverable_follows_the_data_and_cannot_be_set_done_by_hand
 	ck_assert_str_eq(etag, "\"2\"");
 	free(etag);
 	th_free(&r);
-	refused("PATCH", "/v1/engagement/items/P1.D6", "{\"note\": \"x\"}", "1", 412, "If-Match");
+	refused("PATCH", "/v1/engagement/items/P1.D8", "{\"note\": \"x\"}", "1", 412, "If-Match");
 	ck_assert_int_eq(count_of("audit_events", "action = 'engagement.item_update'"), 1);
 	/* approving both scopes makes P1.D2 done, from the data */
 	json_decref(ok("PUT", "/v1/scopes/isms", "{\"entities\": [\"Acme SAS\"]}", NULL, 201));

@@ -284,10 +284,26 @@ START_TEST(phase1_pack_is_one_self_contained_html_document)
 	json_decref(ok("POST", "/v1/risk-methodology/approve", NULL, NULL, 201));
 	json_decref(ok("POST", "/v1/risks/approve", NULL, NULL, 201));
 
+	/* policies: one approved, one still a draft */
+	json_t *pol = ok("POST", "/v1/documents",
+	        "{\"ref\": \"POL-IS\", \"kind\": \"policy\", \"title\": \"Information"
+	        " security policy\", \"doc_version\": \"1.0\", \"location\":"
+	        " \"dms:/policies/pol-is-1.0.pdf\", \"requirements\": [\"iso27001-2022:5.2\"]}",
+	        NULL, 201);
+	char path[128];
+	snprintf(path, sizeof path, "/v1/documents/%s/approve", str(pol, "id"));
+	json_decref(ok("POST", path, NULL, "1", 200));
+	json_decref(pol);
+	json_decref(ok("POST", "/v1/documents",
+	        "{\"ref\": \"POL-AI\", \"kind\": \"policy\", \"title\": \"AI policy\","
+	        " \"requirements\": [\"iso42001-2023:5.2\"]}",
+	        NULL, 201));
+
 	json_t *job = ok("POST", "/v1/engagement/phase1-pack", NULL, NULL, 202);
 	json_t *res = wait_job(job);
 	json_decref(job);
 	ck_assert_int_eq(json_integer_value(json_object_get(res, "risks")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(res, "policies")), 2);
 	struct th_resp r;
 	download(str(res, "artifact_id"), &r);
 	char *ct = th_header(&r, "Content-Type");
@@ -304,6 +320,11 @@ START_TEST(phase1_pack_is_one_self_contained_html_document)
 	        "Legacy billing - justification: decommissioned in May", /* ISMS scope */
 	        "deployer",                              /* the organisation's AI roles */
 	        "Security policy (v1) + AI policy (v1)", /* policies deliverable */
+	        "<td>POL-IS</td><td>Information security policy</td><td>1.0</td>"
+	        "<td>approved</td>", /* the register's policies */
+	        "dms:/policies/pol-is-1.0.pdf",
+	        "<td>POL-AI</td><td>AI policy</td><td>0.1</td><td>draft</td>",
+	        "iso42001-2023:5.2",
 	        "Risk appetite: risks up to level <strong>medium</strong>",
 	        "IS-001",
 	        "AI-001",

@@ -4,6 +4,7 @@
 #include "th.h"
 
 #include <curl/curl.h>
+#include <stdarg.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,4 +261,66 @@ bool th_wait_json(const char *path, const char *token, const char *const *header
 		usleep(100000);
 	}
 	return false;
+}
+
+char *th_p(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&s, fmt, ap), 0);
+	va_end(ap);
+	return s;
+}
+
+char *th_j(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&s, fmt, ap), 0);
+	va_end(ap);
+	for (char *p = s; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return s;
+}
+
+json_t *th_call(
+        const char *token, const char *method, char *path, char *body, const char *etag, long want)
+{
+	char hdr[64];
+	snprintf(hdr, sizeof hdr, "If-Match: \"%s\"", etag ? etag : "");
+	const char *h[] = {etag ? hdr : NULL, NULL};
+	struct th_resp r;
+	th_req(method, path, token, body, h, &r);
+	ck_assert_msg(r.status == want, "%s %s: want %ld got %ld: %s", method, path, want, r.status,
+	        r.body);
+	json_t *j = r.json ? json_incref(r.json) : NULL;
+	th_free(&r);
+	free(body);
+	free(path);
+	return j;
+}
+
+void th_problem(const char *token, const char *method, char *path, char *body, const char *etag,
+        long status, const char *field)
+{
+	json_t *p = th_call(token, method, path, body, etag, status);
+	const char *f = json_string_value(json_object_get(p, "field"));
+	ck_assert_msg(f && strcmp(f, field) == 0, "field %s, want %s", f ? f : "(none)", field);
+	json_decref(p);
+}
+
+long long th_count(const char *fmt, ...)
+{
+	va_list ap;
+	char q[2048];
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof q, fmt, ap);
+	va_end(ap);
+	char *v = th_sql(q);
+	long long n = v ? atoll(v) : 0;
+	free(v);
+	return n;
 }

@@ -68,6 +68,21 @@ int th_sh(const char *cmd);
 bool th_wait_json(const char *path, const char *token, const char *const *headers, const char *key,
         const char *want, int seconds);
 
+/* Formatted text (malloc'd). th_j also turns every ' into ", so that JSON bodies can be
+ * written with single quotes in C strings. */
+char *th_p(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *th_j(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Send method path (malloc'd, freed) with body (malloc'd or NULL, freed) and If-Match:
+ * "etag" when etag is given; fail unless the status is want; return the JSON body (new
+ * reference, or NULL). */
+json_t *th_call(
+        const char *token, const char *method, char *path, char *body, const char *etag, long want);
+/* th_call expecting a problem that names field. */
+void th_problem(const char *token, const char *method, char *path, char *body, const char *etag,
+        long status, const char *field);
+/* The first cell of a formatted SQL query (run as superuser) as a number. */
+long long th_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Standard main for a test file: runs the suite built by make_suite(). */
 #define TH_MAIN(make_suite)                                                                        \
 	int main(void)                                                                             \

@@ -342,6 +342,45 @@ START_TEST(completeness_counts_complete_sections_and_excludes_not_applicable)
 }
 END_TEST
 
+START_TEST(sections_flag_unapproved_documents_and_expired_evidence)
+{
+	json_t *t = dossier_template();
+	json_t *res = js("{'risk_category': 'high_risk', 'high_risk_basis': 'annex_iii',"
+	                 " 'fria_required': true, 'obligations': [{'bearer': 'deployer'}]}");
+	json_t *entries = js(
+	        "[{'section_id': 'deployer.oversight', 'status': 'complete', 'notes': '',"
+	        "  'document_ids': ['d1', 'd2'], 'evidence_ids': ['e1', 'e2'], 'version': 1,"
+	        "  'documents': [{'ref': 'PRC-1', 'status': 'approved'},"
+	        "                {'ref': 'PRC-2', 'status': 'in_review'}],"
+	        "  'evidence': [{'title': 'Now', 'current': true, 'valid_until': null},"
+	        "               {'title': 'Old', 'current': false, 'valid_until': '2025-01-10'}]},"
+	        " {'section_id': 'deployer.logs', 'status': 'complete', 'notes': '',"
+	        "  'document_ids': ['d1'], 'evidence_ids': [], 'version': 1,"
+	        "  'documents': [{'ref': 'PRC-1', 'status': 'approved'}], 'evidence': []}]");
+	json_t *d = oblig_dossier(t, res, entries);
+	json_t *first = json_array_get(json_object_get(d, "sections"), 0);
+	ck_assert_str_eq(str(first, "id"), "deployer.oversight");
+	json_t *att = json_object_get(first, "attention");
+	ck_assert_int_eq(json_array_size(att), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(att, 0)),
+	        "document PRC-2 is in_review, not approved");
+	ck_assert_str_eq(json_string_value(json_array_get(att, 1)),
+	        "evidence \"Old\" expired on 2025-01-10");
+	ck_assert_int_eq(json_array_size(json_object_get(first, "documents")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(
+	                         json_object_get(d, "completeness"), "needs_attention")),
+	        1);
+	/* completeness still counts what is complete; attention is reported beside it */
+	ck_assert_int_eq(
+	        json_integer_value(json_object_get(json_object_get(d, "completeness"), "complete")),
+	        2);
+	json_decref(d);
+	json_decref(entries);
+	json_decref(res);
+	json_decref(t);
+}
+END_TEST
+
 /* -------------------------------------------------------------------- roadmap */
 
 static const char *const workstreams =
@@ -699,6 +738,7 @@ static Suite *roadmap_suite(void)
 	tcase_add_test(tc, provider_dossier_follows_annex_iv_and_registration);
 	tcase_add_test(tc, dossier_does_not_apply_below_high_risk);
 	tcase_add_test(tc, completeness_counts_complete_sections_and_excludes_not_applicable);
+	tcase_add_test(tc, sections_flag_unapproved_documents_and_expired_evidence);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("roadmap");
 	tcase_add_test(tc, deadline_is_the_earliest_applies_from_of_the_project);
