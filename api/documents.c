@@ -9,6 +9,10 @@
  *   GET/PATCH/DELETE   /v1/documents/{id}             one document (If-Match to change)
  *   POST               /v1/documents/{id}/approve     approve what the row says now
  *   GET                /v1/documents/{id}/approvals   the approval history
+ *   GET                /v1/documented-information     the ISO 27001/42001 checklist of
+ *                                                     documented information, item by item:
+ *                                                     covered, draft only, missing or not
+ *                                                     applicable (domain/docinfo.c)
  *
  * Status: draft -> in_review -> approved -> retired (and back to draft). Only the
  * approve route makes a document approved (document_approve(), 0040: the caller is
@@ -28,7 +32,9 @@
 
 #include "api.h"
 #include "db.h"
+#include "docinfo.h"
 #include "jsonv.h"
+#include "soa.h"
 #include "util.h"
 
 #define DOC_JSON                                                                                   \
@@ -104,6 +110,9 @@ static const char approvals_sql[] =
         " 'approved_at', a.approved_at) ORDER BY a.seq DESC), '[]')"
         " FROM document_approvals a WHERE a.document_id = $1";
 
+static const char holdings_sql[] = "SELECT documented_information_holdings()";
+static const char today_sql[] = "SELECT current_date::text";
+
 static const char del_requirements_sql[] =
         "DELETE FROM document_requirements WHERE document_id = $1";
 static const char add_requirements_sql[] =
@@ -130,6 +139,8 @@ static const char *const statuses[] = {"draft", "in_review", "approved", "retire
 static const char *const classes[] = {"public", "internal", "confidential", "restricted", NULL};
 static const char *const list_query[] = {
         "limit", "kind", "status", "owner_id", "control_id", "requirement", "review_due", NULL};
+static const char *const checklist_query[] = {"framework", NULL};
+static const char *const checklist_frameworks[] = {"iso27001-2022", "iso42001-2023", NULL};
 
 #define DOC_FIELDS(req)                                                                            \
 	{"ref", JV_STRING, req, .max = 40}, {"kind", JV_ENUM, req, .values = kinds},               \
@@ -376,6 +387,47 @@ static int doc_approvals(struct req *r, struct resp *resp, struct err *e)
 	return 0;
 }
 
+/* The checklist: what the standards expect against what the tenant holds, with the
+ * applicability of Annex A items taken from the tenant's Statements of Applicability. */
+static int checklist_get(struct req *r, struct resp *resp, struct err *e)
+{
+	const char *fw = req_query(r, "framework");
+	if (fw && !in_list(fw, checklist_frameworks))
+		return err_set(
+		        e, ERR_INVALID, "framework", "must be iso27001-2022 or iso42001-2023");
+	json_t *all = db_json_row(r, e, "documented information", holdings_sql, 0, NULL);
+	PGresult *t = all ? db_exec(r->db, r->arena, e, today_sql, 0) : NULL;
+	if (!t)
+		return -1;
+	json_t *holdings = arena_json(r->arena, json_array()), *item;
+	size_t i;
+	json_array_foreach(all, i, item)
+	{
+		if (!fw ||
+		        strcmp(json_string_value(json_object_get(item, "framework_id")), fw) == 0)
+			json_array_append(holdings, item);
+	}
+	json_t *applicable = arena_json(r->arena, json_object());
+	for (const char *const *f = checklist_frameworks; *f; f++) {
+		const char *name;
+		struct err absent = {0};
+		json_t *soa, *line;
+		if (soa_framework(r->db, r->arena, *f, &name, &absent))
+			continue; /* not in the tenant's catalog: its Annex A items count as applicable */
+		if (soa_build(r->db, r->arena, *f, &soa, e))
+			return -1;
+		json_array_foreach(json_object_get(soa, "items"), i, line)
+		{
+			json_object_set(applicable,
+			        arena_printf(r->arena, "%s:%s", *f,
+			                json_string_value(json_object_get(line, "ref"))),
+			        json_object_get(line, "applicable"));
+		}
+	}
+	resp->body = docinfo_assess(holdings, applicable, PQgetvalue(t, 0, 0));
+	return 0;
+}
+
 const struct route document_routes[] = {
         {"GET", "/v1/documents", doc_list, "documents:read", 0,
                 "List the register of documented information (policies, procedures, records)",
@@ -395,5 +447,9 @@ const struct route document_routes[] = {
                 "Approve the document's current version (If-Match required)"},
         {"GET", "/v1/documents/{id}/approvals", doc_approvals, "documents:read", 0,
                 "The document's approval history"},
+        {"GET", "/v1/documented-information", checklist_get, "documents:read", 0,
+                "The documented information ISO/IEC 27001 and 42001 expect, item by item: "
+                "covered, draft only, missing or not applicable",
+                checklist_query},
         {NULL},
 };

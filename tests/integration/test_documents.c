@@ -5,7 +5,9 @@
  * voiding an approval, the immutable history), deletion refused for approved or linked
  * items, evidence links to controls and documents with the control showing both, list
  * filters and pagination, the policies deliverable (P1.D6) derived from approved
- * policies, the permission to approve, and audit events for every mutation.
+ * policies, the documented-information checklist (documents, evidence, records Concord
+ * keeps, the SoA's exclusions), the permission to approve, and audit events for every
+ * mutation.
  *
  * Bodies use single quotes, turned into double quotes by J().
  */
@@ -425,6 +427,88 @@ START_TEST(the_policies_deliverable_is_done_when_both_policies_are_approved)
 }
 END_TEST
 
+static const json_t *checklist_item(const json_t *c, const char *fw, const char *ref)
+{
+	size_t i;
+	const json_t *it;
+	json_array_foreach(json_object_get(c, "items"), i, it)
+	{
+		if (strcmp(str(it, "framework_id"), fw) == 0 && strcmp(str(it, "ref"), ref) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+START_TEST(the_documented_information_checklist_follows_documents_evidence_and_the_soa)
+{
+	/* every item names a requirement of the loaded catalog */
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM documented_information t WHERE NOT EXISTS"
+	                           " (SELECT 1 FROM catalog_requirements q WHERE q.framework_id ="
+	                           " t.framework_id AND q.ref = t.ref)"),
+	        0);
+	long long n27 = count_sql("SELECT count(*) FROM documented_information"
+	                          " WHERE framework_id = 'iso27001-2022'");
+	json_t *c = call(
+	        "GET", P("/v1/documented-information?framework=iso27001-2022"), NULL, NULL, 200);
+	ck_assert_int_eq(json_array_size(json_object_get(c, "items")), n27);
+	json_t *sum = json_object_get(c, "summary");
+	ck_assert_int_eq(num(sum, "total"), n27);
+	ck_assert_int_eq(num(sum, "covered"), 0);
+	ck_assert_int_eq(num(sum, "missing"), n27);
+	/* the catalog's clause title, beside Concord's description of the item */
+	ck_assert_str_eq(str(checklist_item(c, "iso27001-2022", "5.2"), "title"), "Policy");
+	ck_assert_str_eq(str(checklist_item(c, "iso27001-2022", "5.2"), "item"),
+	        "Information security policy");
+	json_decref(c);
+	problem("GET", P("/v1/documented-information?framework=iso9001"), NULL, NULL, 400,
+	        "framework");
+	/* a draft policy, then approved; an audit report as evidence; A.6.6 excluded */
+	char pol[37];
+	new_object("/v1/documents",
+	        J("{'ref': 'POL-IS', 'kind': 'policy', 'title': 'IS policy', 'location':"
+	          " 'dms:/pol-is', 'requirements': ['iso27001-2022:5.2', 'iso27001-2022:A.5.1']}"),
+	        pol);
+	c = call("GET", P("/v1/documented-information"), NULL, NULL, 200);
+	ck_assert_str_eq(str(checklist_item(c, "iso27001-2022", "5.2"), "status"), "draft_only");
+	ck_assert_str_eq(str(checklist_item(c, "iso42001-2023", "5.2"), "status"), "missing");
+	json_decref(c);
+	json_decref(call("POST", P("/v1/documents/%s/approve", pol), NULL, "1", 200));
+	json_decref(call("POST", P("/v1/evidence"),
+	        J("{'title': 'Internal audit report 2026', 'kind': 'report', 'location':"
+	          " 'dms:/audit-2026.pdf', 'collected_on': '2026-11-20', 'requirements':"
+	          " ['iso27001-2022:9.2.2']}"),
+	        NULL, 201));
+	json_decref(call("PATCH", P("/v1/soa/iso27001-2022/items/A.6.6"),
+	        J("{'applicable': false, 'exclusion_justification': 'no external parties get"
+	          " confidential information'}"),
+	        "1", 200));
+	c = call("GET", P("/v1/documented-information?framework=iso27001-2022"), NULL, NULL, 200);
+	const json_t *p52 = checklist_item(c, "iso27001-2022", "5.2");
+	ck_assert_str_eq(str(p52, "status"), "covered");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(p52, "reasons"), 0)),
+	        "document POL-IS v0.1 approved");
+	ck_assert_str_eq(str(checklist_item(c, "iso27001-2022", "A.5.1"), "status"), "covered");
+	ck_assert_str_eq(str(checklist_item(c, "iso27001-2022", "9.2.2"), "status"), "covered");
+	ck_assert_str_eq(
+	        str(checklist_item(c, "iso27001-2022", "A.6.6"), "status"), "not_applicable");
+	sum = json_object_get(c, "summary");
+	ck_assert_int_eq(num(sum, "covered"), 3);
+	ck_assert_int_eq(num(sum, "not_applicable"), 1);
+	ck_assert_int_eq(num(sum, "missing"), n27 - 4);
+	json_decref(c);
+	/* the records Concord keeps count: an approved ISMS scope covers 4.3 */
+	json_decref(call("PUT", P("/v1/scopes/isms"), J("{'entities': ['Acme SAS']}"), NULL, 201));
+	json_decref(call("POST", P("/v1/scopes/isms/approve"), NULL, NULL, 201));
+	c = call("GET", P("/v1/documented-information?framework=iso27001-2022"), NULL, NULL, 200);
+	const json_t *s43 = checklist_item(c, "iso27001-2022", "4.3");
+	ck_assert_str_eq(str(s43, "status"), "covered");
+	ck_assert_ptr_nonnull(
+	        strstr(json_string_value(json_array_get(json_object_get(s43, "reasons"), 0)),
+	                "scope:isms v1 frozen on"));
+	json_decref(c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("documents");
@@ -439,6 +523,8 @@ static Suite *suite(void)
 	tcase_add_test(
 	        tc, a_never_approved_unlinked_document_is_deleted_an_approved_one_is_retired);
 	tcase_add_test(tc, the_policies_deliverable_is_done_when_both_policies_are_approved);
+	tcase_add_test(
+	        tc, the_documented_information_checklist_follows_documents_evidence_and_the_soa);
 	suite_add_tcase(s, tc);
 	return s;
 }
