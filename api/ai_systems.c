@@ -130,12 +130,18 @@ static const char add_documents_sql[] =
 static const char missing_component_sql[] =
         "SELECT min(i) - 1 FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY u(x, i)"
         " WHERE NOT EXISTS (SELECT 1 FROM ai_components c WHERE c.id = u.x::uuid)";
-static const char missing_control_sql[] =
-        "SELECT min(i) - 1 FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY u(x, i)"
-        " WHERE NOT EXISTS (SELECT 1 FROM controls c WHERE c.id = u.x::uuid)";
 static const char missing_document_sql[] =
         "SELECT min(i) - 1 FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY u(x, i)"
         " WHERE NOT ai_link_exists('document', u.x::uuid)";
+static const struct link_set system_links[] = {
+        {"component_ids", LINK_UUID, missing_component_sql, "component", del_components_sql,
+                add_components_sql},
+        {"control_ids", LINK_UUID, links_missing_control_sql, "control", del_controls_sql,
+                add_controls_sql},
+        {"document_ids", LINK_UUID, missing_document_sql, "document", del_documents_sql,
+                add_documents_sql},
+        {NULL},
+};
 static const char member_sql[] =
         "SELECT 1 FROM memberships WHERE tenant_id = app_tenant() AND user_id = $1::uuid";
 static const char supplier_exists_sql[] = "SELECT 1 FROM suppliers WHERE id = $1::uuid";
@@ -317,7 +323,6 @@ static const struct jv_field map_fields[] = {
         {"ai_system_id", JV_UUID, JV_NULLABLE},
         {NULL},
 };
-static const struct jv_field uuid_item = {"", JV_UUID, 0};
 static const struct jv_field label_item = {"", JV_STRING, 0, .max = 200};
 
 /* -------------------------------------------------------------------- helpers */
@@ -343,26 +348,6 @@ static int check_items(const json_t *b, const char *key, const struct jv_field *
 	return 0;
 }
 
-/* The ids of body[key] must name existing objects (sql: first missing index). */
-static int check_links(struct req *r, const json_t *b, const char *key, const char *sql,
-        const char *what, struct err *e)
-{
-	char *text = jv_dump(b, key);
-	if (!text)
-		return 0;
-	PGresult *res = db_exec(r->db, r->arena, e, sql, 1, text);
-	free(text);
-	if (!res)
-		return -1;
-	if (!PQgetisnull(res, 0, 0)) {
-		long i = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-		char path[96];
-		snprintf(path, sizeof path, "%s[%ld]", key, i);
-		return err_set(e, ERR_INVALID, path, "no such %s in this tenant", what);
-	}
-	return 0;
-}
-
 static int check_member(struct req *r, const json_t *b, const char *key, struct err *e)
 {
 	const char *id = jv_str(b, key);
@@ -380,10 +365,7 @@ static int check_member(struct req *r, const json_t *b, const char *key, struct 
  * (NULL on create), so that the rule is checked on the merged result. */
 static int check_system_body(struct req *r, const json_t *b, const json_t *before, struct err *e)
 {
-	if (check_items(b, "component_ids", &uuid_item, e) ||
-	        check_items(b, "control_ids", &uuid_item, e) ||
-	        check_items(b, "document_ids", &uuid_item, e) ||
-	        check_member(r, b, "business_owner_id", e) ||
+	if (check_member(r, b, "business_owner_id", e) ||
 	        check_member(r, b, "technical_owner_id", e))
 		return -1;
 	const char *supplier = jv_str(b, "supplier_id");
@@ -404,35 +386,7 @@ static int check_system_body(struct req *r, const json_t *b, const json_t *befor
 			return err_set(
 			        e, ERR_INVALID, "supplier_id", "no such supplier in this tenant");
 	}
-	if (check_links(r, b, "component_ids", missing_component_sql, "component", e) ||
-	        check_links(r, b, "control_ids", missing_control_sql, "control", e) ||
-	        check_links(r, b, "document_ids", missing_document_sql, "document", e))
-		return -1;
-	return 0;
-}
-
-/* Replace a system's links of one kind with body[key] when present. */
-static int replace_links(struct req *r, const char *id, const json_t *b, const char *key,
-        const char *del_sql, const char *add_sql, struct err *e)
-{
-	char *text = jv_dump(b, key);
-	if (!text)
-		return 0;
-	int rc = -1;
-	if (db_exec(r->db, r->arena, e, del_sql, 1, id) &&
-	        db_exec(r->db, r->arena, e, add_sql, 2, id, text))
-		rc = 0;
-	free(text);
-	return rc;
-}
-
-static int save_links(struct req *r, const char *id, const json_t *b, struct err *e)
-{
-	if (replace_links(r, id, b, "component_ids", del_components_sql, add_components_sql, e) ||
-	        replace_links(r, id, b, "control_ids", del_controls_sql, add_controls_sql, e) ||
-	        replace_links(r, id, b, "document_ids", del_documents_sql, add_documents_sql, e))
-		return -1;
-	return 0;
+	return links_check_all(r, b, system_links, e);
 }
 
 /* The system as GET returns it (with "stale" when its classification used an older rule
@@ -530,7 +484,7 @@ static int system_create(struct req *r, struct resp *resp, struct err *e)
 	if (!res)
 		return -1;
 	const char *id = PQgetvalue(res, 0, 0);
-	if (save_links(r, id, b, e))
+	if (links_save_all(r, id, b, system_links, e))
 		return -1;
 	json_t *s = load(r, id, resp, e);
 	if (!s || audit_record(r, "ai_system.create", "ai_system", id, NULL, s, e))
@@ -577,7 +531,7 @@ static int system_update(struct req *r, struct resp *resp, struct err *e)
 	if (strcmp(PQcmdTuples(res), "1") != 0)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
 		        "the AI system was changed by someone else");
-	if (save_links(r, id, b, e))
+	if (links_save_all(r, id, b, system_links, e))
 		return -1;
 	json_t *after = load(r, id, resp, e);
 	if (!after || audit_record(r, "ai_system.update", "ai_system", id, before, after, e))
@@ -774,8 +728,8 @@ static int record_create(struct req *r, struct resp *resp, struct err *e)
 	const char *id;
 	json_t *b;
 	if (req_param_uuid(r, "id", &id, e) || req_body_object(r, &b, e) ||
-	        jv_check(b, record_fields, e) || check_items(b, "document_ids", &uuid_item, e) ||
-	        check_links(r, b, "document_ids", missing_document_sql, "document", e))
+	        jv_check(b, record_fields, e) ||
+	        links_check(r, b, "document_ids", LINK_UUID, missing_document_sql, "document", e))
 		return -1;
 	/* lock the system so that a transition cannot slip between reading and recording */
 	PGresult *s = db_exec(r->db, r->arena, e, lock_system_sql, 1, id);

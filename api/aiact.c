@@ -188,7 +188,6 @@ static const struct jv_field roadmap_fields[] = {
 static const struct jv_field empty_fields[] = {
         {NULL},
 };
-static const struct jv_field uuid_item = {"", JV_UUID, 0};
 
 /* -------------------------------------------------------------------- helpers */
 
@@ -202,32 +201,6 @@ static int regime_param(struct req *r, enum aiact_regime *out, struct err *e)
 	if (aiact_regime_parse(req_query(r, "regime"), out))
 		return err_set(
 		        e, ERR_INVALID, "regime", "must be amended (the default) or original");
-	return 0;
-}
-
-static int check_ids(struct req *r, const json_t *b, const char *key, const char *sql,
-        const char *what, struct err *e)
-{
-	const json_t *arr = json_object_get(b, key), *v;
-	size_t i;
-	json_array_foreach(arr, i, v)
-	{
-		char path[96];
-		snprintf(path, sizeof path, "%s[%zu]", key, i);
-		if (jv_check_value(v, &uuid_item, path, e))
-			return -1;
-	}
-	char *text = jv_dump(b, key);
-	if (!text)
-		return 0;
-	PGresult *res = db_exec(r->db, r->arena, e, sql, 1, text);
-	free(text);
-	if (!res)
-		return -1;
-	if (!PQgetisnull(res, 0, 0))
-		return err_set(e, ERR_INVALID,
-		        arena_printf(r->arena, "%s[%s]", key, PQgetvalue(res, 0, 0)),
-		        "no such %s in this tenant", what);
 	return 0;
 }
 
@@ -555,8 +528,8 @@ static int obligation_update(struct req *r, struct resp *resp, struct err *e)
 		return err_set(e, ERR_PRECONDITION_FAILED, "If-Match",
 		        "the obligation was changed by someone else (current version %lld)",
 		        (long long)json_integer_value(json_object_get(before, "version")));
-	if (check_ids(r, b, "evidence_ids", missing_evidence_sql, "evidence", e) ||
-	        check_ids(r, b, "document_ids", missing_document_sql, "document", e))
+	if (links_check(r, b, "evidence_ids", LINK_UUID, missing_evidence_sql, "evidence", e) ||
+	        links_check(r, b, "document_ids", LINK_UUID, missing_document_sql, "document", e))
 		return -1;
 	if (jv_str(b, "owner_id")) {
 		PGresult *m = db_exec(r->db, r->arena, e, member_sql, 1, jv_str(b, "owner_id"));
@@ -640,8 +613,8 @@ static int dossier_section_put(struct req *r, struct resp *resp, struct err *e)
 	json_t *b;
 	if (req_param_uuid(r, "id", &id, e) || system_exists(r, id, e) ||
 	        req_body_object(r, &b, e) || jv_check(b, section_fields, e) ||
-	        check_ids(r, b, "document_ids", missing_document_sql, "document", e) ||
-	        check_ids(r, b, "evidence_ids", missing_evidence_sql, "evidence", e))
+	        links_check(r, b, "document_ids", LINK_UUID, missing_document_sql, "document", e) ||
+	        links_check(r, b, "evidence_ids", LINK_UUID, missing_evidence_sql, "evidence", e))
 		return -1;
 	json_t *d = dossier(r, id, e);
 	if (!d)

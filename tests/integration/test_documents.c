@@ -367,6 +367,28 @@ START_TEST(a_never_approved_unlinked_document_is_deleted_an_approved_one_is_reti
 }
 END_TEST
 
+START_TEST(an_ai_system_links_registered_documents)
+{
+	char doc[37], sys[37];
+	new_object("/v1/documents",
+	        J("{'ref': 'SPEC-CHAT', 'kind': 'record', 'title': 'Chatbot specification'}"), doc);
+	problem("POST", P("/v1/ai-systems"),
+	        J("{'ref': 'AI-1', 'name': 'Chatbot', 'intended_purpose': 'support', 'sourcing':"
+	          " 'in_house', 'document_ids': ['%s', '00000000-0000-4000-8000-000000000000']}",
+	                doc),
+	        NULL, 400, "document_ids[1]");
+	new_object("/v1/ai-systems",
+	        J("{'ref': 'AI-1', 'name': 'Chatbot', 'intended_purpose': 'support', 'sourcing':"
+	          " 'in_house', 'document_ids': ['%s']}",
+	                doc),
+	        sys);
+	json_t *d = call("GET", P("/v1/documents/%s", doc), NULL, NULL, 200);
+	ck_assert_int_eq(num(json_object_get(d, "linked_from"), "ai_systems"), 1);
+	json_decref(d);
+	problem("DELETE", P("/v1/documents/%s", doc), NULL, "1", 409, "id");
+}
+END_TEST
+
 static const json_t *plan_item(const json_t *plan, const char *ref)
 {
 	size_t i, j;
@@ -523,6 +545,7 @@ static Suite *suite(void)
 	tcase_add_test(
 	        tc, a_never_approved_unlinked_document_is_deleted_an_approved_one_is_retired);
 	tcase_add_test(tc, the_policies_deliverable_is_done_when_both_policies_are_approved);
+	tcase_add_test(tc, an_ai_system_links_registered_documents);
 	tcase_add_test(
 	        tc, the_documented_information_checklist_follows_documents_evidence_and_the_soa);
 	suite_add_tcase(s, tc);
