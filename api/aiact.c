@@ -15,6 +15,8 @@
  *   GET   /v1/suppliers/{id}/contract-recommendations     per relationship, by role and class
  *   GET   /v1/aiact/roadmap, /v1/aiact/matrix             previews (JSON)
  *   POST  /v1/aiact/roadmap, /matrix, /reclassify         jobs (202)
+ *   POST  /v1/aiact/dossier-export                        job aiact.dossier (202): the
+ *                                                         dossier(s) as HTML and JSON
  *
  * The rule set is the newest catalog/aiact/rules-<version>.json, loaded once per process
  * (oblig_rules). POST /v1/aiact/classify returns the engine's result unchanged; a bad
@@ -22,7 +24,8 @@
  * version: a newer rule set marks them stale and the job aiact.reclassify brings them up
  * to date. Storing a classification (SQL aiact_record) synchronises the system's
  * obligation items in the same transaction; status, owner and evidence of an item survive
- * re-classification.
+ * re-classification. A dossier is assembled from the SQL function aiact_dossier_input()
+ * by domain/dossier.c (oblig_dossier underneath), exactly as the export job assembles it.
  *
  * Handlers run on the request's thread inside its transaction; memory is the request arena's.
  */
@@ -34,6 +37,7 @@
 #include "api.h"
 #include "baseline.h"
 #include "db.h"
+#include "dossier.h"
 #include "jsonv.h"
 #include "obligations.h"
 #include "queue.h"
@@ -100,21 +104,7 @@ static const char obl_update_sql[] =
         "   ELSE ARRAY(SELECT DISTINCT (jsonb_array_elements_text($10::jsonb))::uuid) END,"
         " version = version + 1, updated_at = now() WHERE id = $1 AND version = $2::int";
 
-static const char template_sql[] =
-        "SELECT coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'ord', t.ord, 'holder', t.holder,"
-        " 'part', t.part, 'condition', t.condition, 'requirement_ref', t.requirement_ref, 'basis',"
-        " t.basis, 'title', t.title, 'expects', to_jsonb(t.expects)) ORDER BY t.ord), '[]')"
-        " FROM aiact_dossier_template t";
-static const char entries_sql[] =
-        "SELECT coalesce(jsonb_agg(jsonb_build_object('section_id', d.section_id, 'status', "
-        "d.status,"
-        " 'notes', d.notes, 'document_ids', to_jsonb(d.document_ids), 'evidence_ids',"
-        " to_jsonb(d.evidence_ids), 'version', d.version, 'updated_by', d.updated_by, 'updated_at',"
-        " d.updated_at, 'documents', (SELECT coalesce(jsonb_agg(document_brief(u.id) ORDER BY"
-        " u.n), '[]') FROM unnest(d.document_ids) WITH ORDINALITY u(id, n)), 'evidence', (SELECT"
-        " coalesce(jsonb_agg(evidence_brief(u.id) ORDER BY u.n), '[]') FROM"
-        " unnest(d.evidence_ids) WITH ORDINALITY u(id, n)))), '[]')"
-        " FROM aiact_dossier_entries d WHERE d.ai_system_id = $1";
+static const char dossier_input_sql[] = "SELECT aiact_dossier_input($1)";
 static const char entry_upsert_sql[] =
         "INSERT INTO aiact_dossier_entries AS d (tenant_id, ai_system_id, section_id, status, "
         "notes,"
@@ -186,6 +176,10 @@ static const struct jv_field roadmap_fields[] = {
         {NULL},
 };
 static const struct jv_field empty_fields[] = {
+        {NULL},
+};
+static const struct jv_field dossier_export_fields[] = {
+        {"ai_system_id", JV_UUID, 0},
         {NULL},
 };
 
@@ -568,30 +562,20 @@ static int obligation_update(struct req *r, struct resp *resp, struct err *e)
 
 /* -------------------------------------------------------------------- dossier */
 
-/* The dossier of system id (its current classification decides which sections apply). */
+/* The dossier of system id (its current classification decides which sections apply),
+ * from the same input and assembler as the export job aiact.dossier. */
 static json_t *dossier(struct req *r, const char *id, struct err *e)
 {
-	struct err nf = {0};
-	json_t *a = current(r, id, &nf);
-	if (!a && nf.code != ERR_NOT_FOUND) {
-		*e = nf;
+	const char *p[] = {id};
+	json_t *in = db_json_row(r, e, "AI system", dossier_input_sql, 1, p);
+	if (!in)
+		return NULL;
+	json_t *d = arena_json(r->arena, dossier_assemble(in));
+	if (!d) {
+		err_set(e, ERR_INTERNAL, NULL, "could not assemble the dossier");
 		return NULL;
 	}
-	if (!a)
-		return arena_json(
-		        r->arena, json_pack("{s:s, s:b, s:n, s:s, s:[], s:n}", "ai_system_id", id,
-		                          "applicable", 0, "risk_category", "reason",
-		                          "the AI system has not been classified yet", "sections",
-		                          "completeness"));
-	const char *p[] = {id};
-	json_t *t = db_json_row(r, e, "dossier template", template_sql, 0, NULL);
-	json_t *entries = t ? db_json_row(r, e, "dossier", entries_sql, 1, p) : NULL;
-	if (!entries)
-		return NULL;
-	json_t *d = arena_json(r->arena, oblig_dossier(t, json_object_get(a, "result"), entries));
-	json_object_set_new(d, "ai_system_id", json_string(id));
-	json_object_set(d, "classification_seq", json_object_get(a, "seq"));
-	json_object_set(d, "rule_set_version", json_object_get(a, "rule_set_version"));
+	json_object_set_new(d, "ai_system_id", json_string(id)); /* as the client wrote it */
 	return d;
 }
 
@@ -784,6 +768,23 @@ static int reclassify_start(struct req *r, struct resp *resp, struct err *e)
 	return start_job(r, resp, "aiact.reclassify", empty_fields, e);
 }
 
+/* The dossier of one system (ai_system_id, which must exist) or of every system whose
+ * classification calls for one. */
+static int dossier_export_start(struct req *r, struct resp *resp, struct err *e)
+{
+	if (r->body && jv_check(r->body, dossier_export_fields, e))
+		return -1;
+	const char *id = r->body ? jv_str(r->body, "ai_system_id") : NULL;
+	if (id) {
+		PGresult *res = db_exec(r->db, r->arena, e, system_exists_sql, 1, id);
+		if (!res)
+			return -1;
+		if (PQntuples(res) == 0)
+			return err_set(e, ERR_INVALID, "ai_system_id", "no such AI system");
+	}
+	return start_job(r, resp, "aiact.dossier", dossier_export_fields, e);
+}
+
 /* --------------------------------------------------------------------- routes */
 
 static const char *const regime_query[] = {"regime", NULL};
@@ -834,5 +835,8 @@ const struct route aiact_routes[] = {
         {"POST", "/v1/aiact/reclassify", reclassify_start, "aiact:write", 0,
                 "Re-classify systems classified under an older rule set: enqueues aiact.reclassify "
                 "(202)"},
+        {"POST", "/v1/aiact/dossier-export", dossier_export_start, "aiact:write", 0,
+                "Export the compliance dossier of one AI system, or of every high-risk one, as "
+                "HTML and JSON: enqueues the job aiact.dossier (202)"},
         {NULL},
 };

@@ -101,6 +101,12 @@ static const struct jv_field export_payload[] = {
         {NULL},
 };
 
+/* workers/job_aiact_dossier.c: one system, or every high-risk one */
+static const struct jv_field dossier_payload[] = {
+        {"ai_system_id", JV_UUID, 0},
+        {NULL},
+};
+
 /* What enqueueing, scheduling, retrying a job of a type and downloading its files
  * needs beyond the route's own permission, and the payload it accepts (NULL: any
  * object). Keep payloads in step with the job type's run() (workers/job_<type>.c). */
@@ -110,6 +116,7 @@ static const struct type_policy {
 	const struct jv_field *payload;
 } type_policies[] = {
         {"tenant.export", "tenants:admin", export_payload},
+        {"aiact.dossier", "aiact:write", dossier_payload},
         {NULL},
 };
 

@@ -12,6 +12,7 @@ extern const struct job_type job_ai_maps, job_aiact_roadmap, job_aiact_matrix,
         job_aiact_reclassify; /* workers/job_ai_maps.c, job_aiact_*.c */
 extern const struct job_type job_kpi_aggregate, job_risk_export,
         job_phase1_pack; /* workers/job_kpi_aggregate.c, job_risk_export.c, job_phase1_pack.c */
+extern const struct job_type job_aiact_dossier; /* workers/job_aiact_dossier.c */
 
 const struct job_type *const job_types[] = {
         &job_tenant_export,
@@ -23,6 +24,7 @@ const struct job_type *const job_types[] = {
         &job_kpi_aggregate,
         &job_risk_export,
         &job_phase1_pack,
+        &job_aiact_dossier,
         NULL,
 };
 

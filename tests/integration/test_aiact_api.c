@@ -844,6 +844,175 @@ START_TEST(roles_decide_who_classifies_and_who_approves_releases)
 }
 END_TEST
 
+/* the number of times needle occurs in hay */
+static int occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+START_TEST(dossier_export_renders_the_dossier_as_html_and_json)
+{
+	char sys[37], low[37], none[37], doc[37], old_ev[37];
+	new_system("DX-1", sys);
+	new_system("DX-2", low);
+	new_system("DX-3", none);
+	json_decref(put_answers(sys, deployer_5b, NULL, 201));
+	json_decref(put_answers(low, "{'object': 'ai_system', 'role': 'deployer'}", NULL, 201));
+	new_object("/v1/documents",
+	        J("{'ref': 'PRC-DX', 'kind': 'procedure', 'title': 'Oversight <procedure> & roles',"
+	          " 'doc_version': '2.1', 'location': 'dms:/procedures/dx.pdf'}"),
+	        doc);
+	json_decref(call("POST", P("/v1/documents/%s/approve", doc), NULL, "1", 200));
+	new_object("/v1/evidence",
+	        J("{'title': 'FRIA 2024', 'kind': 'report', 'location': 'dms:/fria-2024.pdf',"
+	          " 'collected_on': '2024-01-10', 'valid_until': '2025-01-10'}"),
+	        old_ev);
+	json_decref(call("PUT", P("/v1/ai-systems/%s/aiact/dossier/deployer.oversight", sys),
+	        J("{'status': 'complete', 'document_ids': ['%s']}", doc), NULL, 200));
+	json_decref(call("PUT", P("/v1/ai-systems/%s/aiact/dossier/deployer.logs", sys),
+	        J("{'status': 'in_progress', 'evidence_ids': ['%s'], 'notes': 'retention under"
+	          " review'}",
+	                old_ev),
+	        NULL, 200));
+	json_t *d = call("GET", P("/v1/ai-systems/%s/aiact/dossier", sys), NULL, NULL, 200);
+	const json_t *c = json_object_get(d, "completeness");
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "complete")), 1);
+
+	json_t *job = call(
+	        "POST", P("/v1/aiact/dossier-export"), J("{'ai_system_id': '%s'}", sys), NULL, 202);
+	json_t *done = wait_job(str(job, "id"));
+	json_t *res = json_object_get(done, "result");
+	json_t *line = json_array_get(json_object_get(res, "systems"), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(res, "systems")), 1);
+	ck_assert_str_eq(str(line, "ai_system_id"), sys);
+	ck_assert(json_equal(json_object_get(line, "sections"), json_object_get(c, "sections")));
+	ck_assert(json_equal(json_object_get(line, "complete"), json_object_get(c, "complete")));
+	ck_assert(json_equal(json_object_get(line, "percent"), json_object_get(c, "percent")));
+	json_t *arts = json_object_get(res, "artifacts");
+
+	/* the JSON holds the API's dossier, each linked item with its location added */
+	struct th_resp r = download(str(arts, "json"));
+	json_t *x = json_array_get(json_object_get(r.json, "systems"), 0);
+	json_t *xd = json_object_get(x, "dossier");
+	ck_assert_str_eq(str(json_object_get(x, "system"), "name"), "System DX-1");
+	ck_assert_str_eq(str(json_object_get(x, "classification"), "annex_iii_point"), "5(b)");
+	size_t i, k;
+	json_t *s, *item;
+	json_array_foreach(json_object_get(xd, "sections"), i, s)
+	{
+		json_array_foreach(json_object_get(s, "documents"), k, item)
+		{
+			ck_assert_str_eq(str(item, "location"), "dms:/procedures/dx.pdf");
+			json_object_del(item, "location");
+		}
+		json_array_foreach(json_object_get(s, "evidence"), k, item)
+		{
+			ck_assert_str_eq(str(item, "location"), "dms:/fria-2024.pdf");
+			json_object_del(item, "location");
+		}
+	}
+	ck_assert(json_equal(xd, d));
+	ck_assert_int_gt(json_array_size(json_object_get(x, "to_compile")), 0);
+	th_free(&r);
+
+	/* the HTML: the system, sections with their basis, links, completeness, to compile */
+	r = download(str(arts, "html"));
+	char *ct = th_header(&r, "Content-Type");
+	ck_assert_ptr_nonnull(strstr(ct, "text/html"));
+	free(ct);
+	const char *html = r.body;
+	ck_assert_ptr_nonnull(strstr(html, "<h2>DX-1 &#8212; System DX-1</h2>"));
+	ck_assert_ptr_nonnull(
+	        strstr(html, "<dt>High-risk basis</dt><dd>Annex III, point 5(b)</dd>"));
+	ck_assert_ptr_nonnull(strstr(html, "<h4><span class=\"basis\">Art. 26(2)</span> Human "
+	                                   "oversight by competent persons</h4>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>PRC-DX</td><td>Oversight &lt;procedure&gt; &amp;"
+	                                   " roles</td><td>2.1</td><td>approved</td>"
+	                                   "<td>dms:/procedures/dx.pdf</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<tr class=\"expired\"><td>FRIA 2024</td><td>2024-01-10"
+	                                   "</td><td>2025-01-10</td><td><strong>expired</strong>"
+	                                   "</td><td>dms:/fria-2024.pdf</td></tr>"));
+	ck_assert_ptr_nonnull(strstr(html, "<li>Needs attention: evidence &quot;FRIA 2024&quot; "
+	                                   "expired on 2025-01-10</li>"));
+	ck_assert_ptr_nonnull(strstr(html, "Notes: retention under review"));
+	char *want = P("Completeness: <strong>%lld %%</strong>",
+	        (long long)json_integer_value(json_object_get(c, "percent")));
+	ck_assert_ptr_nonnull(strstr(html, want));
+	free(want);
+	static const char *const keys[] = {"sections", "complete", "in_progress", "missing",
+	        "not_applicable", "needs_attention"};
+	char row[256] = "<tr>";
+	for (i = 0; i < 6; i++)
+		snprintf(row + strlen(row), sizeof row - strlen(row), "<td>%lld</td>",
+		        (long long)json_integer_value(json_object_get(c, keys[i])));
+	snprintf(row + strlen(row), sizeof row - strlen(row), "<td>%lld %%</td></tr>",
+	        (long long)json_integer_value(json_object_get(c, "percent")));
+	ck_assert_msg(strstr(html, row), "no completeness row %s", row);
+	ck_assert_ptr_null(strstr(html, "<script"));
+	/* documents to compile: every expected item of the missing and in-progress sections */
+	const char *tc = strstr(html, "<section id=\"to-compile\"><h2>Documents to compile</h2>");
+	ck_assert_ptr_nonnull(tc);
+	int expected = 0;
+	json_array_foreach(json_object_get(d, "sections"), i, s)
+	{
+		const char *st = str(s, "status");
+		if (strcmp(st, "missing") == 0 || strcmp(st, "in_progress") == 0)
+			expected += (int)json_array_size(json_object_get(s, "expects"));
+	}
+	ck_assert_int_gt(expected, 0);
+	ck_assert_int_eq(occurrences(tc, "<tr><td><span class=\"basis\">"), expected);
+	ck_assert_ptr_nonnull(strstr(tc, "<td>in progress</td><td>Log samples</td></tr>"));
+	ck_assert_ptr_nonnull(strstr(tc, "<tr><td><span class=\"basis\">Art. 27</span> Fundamental "
+	                                 "rights impact assessment</td><td>missing</td>"
+	                                 "<td>Notification to the market surveillance authority"
+	                                 "</td></tr>"));
+	ck_assert_ptr_null(strstr(tc, "Oversight role assignments")); /* that section is complete */
+	th_free(&r);
+	json_decref(done);
+	json_decref(job);
+
+	/* without a system: every system whose dossier applies, and only those */
+	job = call("POST", P("/v1/aiact/dossier-export"), NULL, NULL, 202);
+	done = wait_job(str(job, "id"));
+	res = json_object_get(done, "result");
+	ck_assert_int_eq(json_array_size(json_object_get(res, "systems")), 1);
+	ck_assert_str_eq(str(json_array_get(json_object_get(res, "systems"), 0), "ref"), "DX-1");
+	json_decref(done);
+	json_decref(job);
+
+	/* bad payloads are named; a viewer may not export */
+	problem("POST", P("/v1/aiact/dossier-export"),
+	        J("{'ai_system_id': '%s', 'format': 'pdf'}", sys), NULL, 400, "format");
+	problem("POST", P("/v1/aiact/dossier-export"),
+	        J("{'ai_system_id': '00000000-0000-4000-8000-000000000000'}"), NULL, 400,
+	        "ai_system_id");
+	problem("POST", P("/v1/aiact/dossier-export"), J("{'ai_system_id': 'DX-1'}"), NULL, 400,
+	        "ai_system_id");
+	/* a job whose system is gone by the time it runs (enqueued behind the API's back) */
+	char *q = P("INSERT INTO jobs (tenant_id, type, payload) VALUES ('%s', 'aiact.dossier',"
+	            " '{\"ai_system_id\": \"00000000-0000-4000-8000-000000000000\"}') RETURNING id",
+	        op.tenant_id);
+	char *bad = th_sql(q);
+	free(q);
+	char *path = P("/v1/jobs/%s", bad);
+	ck_assert_msg(th_wait_json(path, op.token, NULL, "error",
+	                      "payload.ai_system_id: no such AI system", 60),
+	        "the job did not fail naming payload.ai_system_id");
+	json_t *j = call("GET", path, NULL, NULL, 200);
+	ck_assert(strcmp(str(j, "state"), "succeeded") != 0);
+	json_decref(j);
+	free(bad);
+	char *viewer = th_new_user(&op, op.tenant_id, "viewer", NULL, 0);
+	json_decref(call_as(viewer, "POST", P("/v1/aiact/dossier-export"),
+	        J("{'ai_system_id': '%s'}", sys), NULL, 403));
+	free(viewer);
+	json_decref(d);
+}
+END_TEST
+
 static Suite *aiact_suite(void)
 {
 	Suite *s = suite_create("aiact_api");
@@ -866,6 +1035,7 @@ static Suite *aiact_suite(void)
 	tcase_add_test(tc, roadmap_job_writes_json_xlsx_html_matching_the_preview);
 	tcase_add_test(tc, matrix_export_lists_every_system);
 	tcase_add_test(tc, roles_decide_who_classifies_and_who_approves_releases);
+	tcase_add_test(tc, dossier_export_renders_the_dossier_as_html_and_json);
 	suite_add_tcase(s, tc);
 	return s;
 }
