@@ -8,3 +8,4 @@ cd "$(dirname "$0")/.."
 ./bench/audit_events.sh
 ./bench/soa.sh
 ./bench/aiact_reclassify.sh
+./bench/risks.sh
