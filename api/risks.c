@@ -18,7 +18,8 @@
  *
  * Levels are computed here with domain/risk.c when a risk is assessed and when the
  * methodology changes (every level change lands in risk_level_history); PostgreSQL
- * builds the documents (risk_doc(), risk_register_content(), risk_heatmap(), 0023).
+ * builds the documents (risk_doc() / risk_docs(), risk_register_content(), risk_heatmap(),
+ * 0023 and 0043).
  * Links to assets, controls and AI systems are checked before anything is written, so
  * the error names the list entry. An acceptance covers the level it was given at: when
  * the level changes, it lapses. Every mutation is audited in the request transaction.
@@ -55,15 +56,15 @@ static const char method_revisions_sql[] =
 static const char approval_sql[] = "SELECT approval_state($1, $2::jsonb)";
 
 static const char risk_get_sql[] = "SELECT risk_doc(r) FROM risks r WHERE r.id = $1";
+/* the page's ids first (index order), then their documents in one statement (0043) */
 static const char risk_list_sql[] =
-        "WITH ids AS (SELECT id FROM risks r"
+        "SELECT coalesce(jsonb_agg(d.doc ORDER BY d.ref, d.id), '[]') FROM risk_docs(ARRAY("
+        " SELECT id FROM risks r"
         " WHERE ($1::text IS NULL OR r.type = $1) AND ($2::text IS NULL OR r.status = $2)"
         "   AND ($3::text IS NULL OR coalesce(r.residual_level, r.inherent_level) = $3)"
         "   AND ($4::uuid IS NULL OR r.owner_id = $4)"
         "   AND ($5::text IS NULL OR (r.ref, r.id) > ($5, $6::uuid))"
-        " ORDER BY r.ref, r.id LIMIT $7)"
-        " SELECT coalesce(jsonb_agg(risk_doc(r) ORDER BY r.ref, r.id), '[]')"
-        " FROM risks r JOIN ids ON ids.id = r.id";
+        " ORDER BY r.ref, r.id LIMIT $7)) d";
 /* What re-evaluation and updates need of a stored risk (locked). */
 static const char risk_state_one_sql[] =
         "SELECT id, ref, type, status, inherent_likelihood, inherent_impact, inherent_ai_impacts,"
@@ -73,9 +74,11 @@ static const char risk_all_locked_sql[] =
         "SELECT id, ref, type, status, inherent_likelihood, inherent_impact, inherent_ai_impacts,"
         " residual_likelihood, residual_impact, residual_ai_impacts, inherent_level,"
         " residual_level, accepted_role, version FROM risks ORDER BY ref FOR UPDATE";
+/* The next free "<TYPE>-NNN" reference: at least three digits, more once past 999. */
 static const char next_ref_sql[] =
-        "SELECT upper($1) || '-' || lpad((coalesce(max(substring(ref FROM '^' || upper($1)"
-        " || '-([0-9]+)$')::int), 0) + 1)::text, 3, '0') FROM risks";
+        "SELECT upper($1) || '-' || lpad(n::text, greatest(3, length(n::text)), '0') FROM ("
+        " SELECT coalesce(max(substring(ref FROM '^' || upper($1) || '-([0-9]+)$')::int), 0) + 1"
+        " AS n FROM risks) x";
 static const char risk_insert_sql[] =
         "INSERT INTO risks (tenant_id, ref, type, title, description, owner_id, status,"
         " risk_source, vulnerability, consequences, annex_c_sources, annex_c_objectives,"
@@ -185,11 +188,12 @@ static const char plan_sql[] =
         "    WHERE status IN ('planned', 'in_progress')),"
         "  'actions_overdue', (SELECT count(*) FROM risk_treatment_actions"
         "    WHERE status IN ('planned', 'in_progress') AND due_date < current_date)))"
-        " FROM (SELECT risk_doc(r) AS d FROM risks r WHERE r.status NOT IN ('draft', 'closed')"
+        " FROM (SELECT x.doc AS d FROM risk_docs(ARRAY(SELECT r.id FROM risks r"
+        "  WHERE r.status NOT IN ('draft', 'closed')"
         "  AND (r.treatment_option IS NOT NULL"
         "   OR EXISTS (SELECT 1 FROM risk_treatment_actions a WHERE a.risk_id = r.id)"
         "   OR EXISTS (SELECT 1 FROM risk_controls c WHERE c.risk_id = r.id"
-        "     AND c.relation = 'planned'))) s";
+        "     AND c.relation = 'planned')))) x) s";
 static const char heatmap_sql[] = "SELECT risk_heatmap($1)";
 static const char register_sql[] = "SELECT risk_register_content()";
 /* Risks the register may not be frozen with (drafts and closed risks aside). */

@@ -149,7 +149,7 @@ static int aggregate(PGconn *c, struct arena *a, const char *as_of, const char *
 static int kpi_aggregate_run(
         struct job_ctx *ctx, const json_t *payload, json_t **result, struct err *e)
 {
-	json_t *res;
+	json_t *res = NULL;
 	if (jv_check(payload, payload_fields, e)) {
 		char field[sizeof e->field];
 		snprintf(field, sizeof field, "payload.%.100s", e->field);

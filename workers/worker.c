@@ -53,11 +53,12 @@ static const char lock_sql[] =
         " coalesce(locked_at < now() - make_interval(secs => $2::int), false), locked_by, type,"
         " payload::text FROM jobs WHERE id = $1 FOR UPDATE";
 static const char abandon_attempt_sql[] =
-        "UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(),"
+        "UPDATE job_attempts SET outcome = 'abandoned', finished_at = clock_timestamp(),"
         " error = 'worker ' || $2 || ' stopped before finishing (lock expired)'"
         " WHERE tenant_id = app_tenant() AND job_id = $1 AND outcome = 'running'";
 static const char dead_on_lost_sql[] =
-        "UPDATE jobs SET state = 'dead', finished_at = now(), updated_at = now(), locked_by = NULL,"
+        "UPDATE jobs SET state = 'dead', finished_at = clock_timestamp(), updated_at = now(), "
+        "locked_by = NULL,"
         " locked_at = NULL, error = 'the worker running the last attempt stopped: ' || $2"
         " WHERE id = $1";
 static const char claim_sql[] =
@@ -69,10 +70,10 @@ static const char attempt_insert_sql[] =
         " WHERE tenant_id = app_tenant() AND job_id = $1 RETURNING seq";
 static const char succeed_sql[] =
         "UPDATE jobs SET state = 'succeeded', result = $4::jsonb, error = NULL,"
-        " finished_at = now(), updated_at = now(), locked_by = NULL, locked_at = NULL"
+        " finished_at = clock_timestamp(), updated_at = now(), locked_by = NULL, locked_at = NULL"
         " WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $3::int";
 static const char attempt_done_sql[] =
-        "UPDATE job_attempts SET outcome = $3, finished_at = now(), error = $4,"
+        "UPDATE job_attempts SET outcome = $3, finished_at = clock_timestamp(), error = $4,"
         " retry_at = CASE WHEN $5::bigint IS NULL THEN NULL"
         "   ELSE now() + make_interval(secs => $5::bigint / 1000.0) END"
         " WHERE tenant_id = app_tenant() AND job_id = $1 AND seq = $2::int";
@@ -83,9 +84,9 @@ static const char retry_sql[] =
         "UPDATE jobs SET state = 'failed', error = $2, updated_at = now(), locked_by = NULL,"
         " locked_at = NULL, run_at = now() + make_interval(secs => $3::bigint / 1000.0)"
         " WHERE id = $1";
-static const char dead_sql[] =
-        "UPDATE jobs SET state = 'dead', error = $2, updated_at = now(), finished_at = now(),"
-        " locked_by = NULL, locked_at = NULL WHERE id = $1";
+static const char dead_sql[] = "UPDATE jobs SET state = 'dead', error = $2, updated_at = now(), "
+                               "finished_at = clock_timestamp(),"
+                               " locked_by = NULL, locked_at = NULL WHERE id = $1";
 static const char heartbeat_sql[] =
         "UPDATE jobs SET locked_at = now() WHERE id = $1 AND state = 'running'"
         " AND locked_by = $2 AND attempts = $3::int";

@@ -163,6 +163,17 @@ START_TEST(export_job_runs_and_its_artifact_downloads_with_digest)
 	        json_string_value(json_object_get(json_array_get(log, 0), "outcome")), "succeeded");
 	ck_assert_ptr_nonnull(strstr(
 	        json_string_value(json_object_get(json_array_get(log, 0), "worker_id")), "worker"));
+	/* the attempt and the job end when the run ends, after the artifact the run stored,
+	 * not when the run's transaction began */
+	char q[512];
+	snprintf(q, sizeof q,
+	        "SELECT a.finished_at > f.created_at AND j.finished_at > f.created_at"
+	        " FROM job_attempts a JOIN jobs j ON j.id = a.job_id"
+	        " JOIN artifacts f ON f.job_id = a.job_id WHERE a.job_id = '%s'",
+	        id);
+	char *ends = th_sql(q);
+	ck_assert_str_eq(ends, "t");
+	free(ends);
 
 	/* listed under the job, then downloaded */
 	char path[128];

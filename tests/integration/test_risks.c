@@ -388,6 +388,16 @@ START_TEST(levels_follow_the_matrix_for_is_and_ai_risks)
 	j = get_json("/v1/risks?type=ai&level=high");
 	ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 1);
 	json_decref(j);
+	/* references keep counting past 999 (IS-1000, not a clash with IS-100) */
+	free(sqlf("UPDATE risks SET ref = 'IS-999' WHERE id = '%s'", is));
+	char *more = create_risk("{\"type\": \"is\", \"title\": \"Phishing of admins\","
+	                         " \"owner_id\": \"OWNER\", \"inherent\": {\"likelihood\": 2,"
+	                         " \"impact\": 2}}");
+	snprintf(path, sizeof path, "/v1/risks/%s", more);
+	j = get_json(path);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ref")), "IS-1000");
+	json_decref(j);
+	free(more);
 	free(is);
 	free(ai);
 }
