@@ -143,6 +143,11 @@ const char *page_after(const struct page *p, int i);
  * the extra row is dropped and the cursor made from the listed keys of the last kept row. */
 json_t *page_result(
         struct req *r, const struct page *p, json_t *items, const char *const *cursor_keys);
+/* The same page from JSON text the database built, written as the raw body without
+ * parsing the items (large pages): items_json holds at most limit items; next_values is
+ * the JSON array of the last item's sort values when more rows follow, else NULL. */
+int page_raw(struct req *r, struct resp *resp, const char *items_json, const char *next_values,
+        struct err *e);
 
 /* Run a query whose single row, single column is json/jsonb text; parse it. NULL + e on
  * failure; ERR_NOT_FOUND with `what` when no row. */

@@ -56,15 +56,21 @@ static const char method_revisions_sql[] =
 static const char approval_sql[] = "SELECT approval_state($1, $2::jsonb)";
 
 static const char risk_get_sql[] = "SELECT risk_doc(r) FROM risks r WHERE r.id = $1";
-/* the page's ids first (index order), then their documents in one statement (0043) */
+/* the page's ids first (index order, one more than the limit), then their documents in
+ * one statement (risk_docs, 0043); returned as JSON text with the last kept row's sort
+ * values when more rows follow (page_raw: the page is not parsed again in C) */
 static const char risk_list_sql[] =
-        "SELECT coalesce(jsonb_agg(d.doc ORDER BY d.ref, d.id), '[]') FROM risk_docs(ARRAY("
+        "WITH page AS (SELECT d.id, d.ref, d.doc FROM risk_docs(ARRAY("
         " SELECT id FROM risks r"
         " WHERE ($1::text IS NULL OR r.type = $1) AND ($2::text IS NULL OR r.status = $2)"
         "   AND ($3::text IS NULL OR coalesce(r.residual_level, r.inherent_level) = $3)"
         "   AND ($4::uuid IS NULL OR r.owner_id = $4)"
         "   AND ($5::text IS NULL OR (r.ref, r.id) > ($5, $6::uuid))"
-        " ORDER BY r.ref, r.id LIMIT $7)) d";
+        " ORDER BY r.ref, r.id LIMIT $7)) d),"
+        " kept AS (SELECT * FROM page ORDER BY ref, id LIMIT $7::int - 1)"
+        " SELECT coalesce((SELECT jsonb_agg(doc ORDER BY ref, id) FROM kept), '[]')::text,"
+        " CASE WHEN (SELECT count(*) FROM page) >= $7::int THEN (SELECT"
+        "   jsonb_build_array(ref, id) FROM kept ORDER BY ref DESC, id DESC LIMIT 1)::text END";
 /* What re-evaluation and updates need of a stored risk (locked). */
 static const char risk_state_one_sql[] =
         "SELECT id, ref, type, status, inherent_likelihood, inherent_impact, inherent_ai_impacts,"
@@ -825,12 +831,11 @@ static int risk_list(struct req *r, struct resp *resp, struct err *e)
 	        pg.limit_plus_one};
 	if (pg.after && (!p[4] || !p[5] || !util_is_uuid(p[5])))
 		return err_set(e, ERR_INVALID, "cursor", "is not a cursor returned by this API");
-	json_t *items = db_json_row(r, e, "risks", risk_list_sql, 7, p);
-	if (!items)
+	PGresult *res = db_execv(r->db, r->arena, e, risk_list_sql, 7, p);
+	if (!res)
 		return -1;
-	static const char *const keys[] = {"ref", "id", NULL};
-	resp->body = page_result(r, &pg, json_incref(items), keys);
-	return 0;
+	return page_raw(r, resp, PQgetvalue(res, 0, 0),
+	        PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), e);
 }
 
 static int risk_get(struct req *r, struct resp *resp, struct err *e)

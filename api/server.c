@@ -193,6 +193,28 @@ const char *page_after(const struct page *p, int i)
 	return NULL;
 }
 
+/* The opaque cursor for a row's sort values (integers as text, as the SQL reads them). */
+static json_t *cursor_of(const json_t *values)
+{
+	json_t *keys = json_array(), *v;
+	size_t i;
+	json_array_foreach(values, i, v)
+	{
+		if (json_is_integer(v))
+			json_array_append_new(
+			        keys, json_sprintf("%lld", (long long)json_integer_value(v)));
+		else
+			json_array_append(keys, v);
+	}
+	char *s = json_dumps(keys, JSON_COMPACT);
+	char *c = util_b64url_encode(s, strlen(s));
+	json_t *out = json_string(c);
+	free(c);
+	free(s);
+	json_decref(keys);
+	return out;
+}
+
 json_t *page_result(
         struct req *r, const struct page *p, json_t *items, const char *const *cursor_keys)
 {
@@ -201,26 +223,44 @@ json_t *page_result(
 	if (json_array_size(items) > (size_t)p->limit) {
 		json_array_remove(items, (size_t)p->limit);
 		json_t *last = json_array_get(items, (size_t)p->limit - 1);
-		json_t *keys = json_array();
+		json_t *values = json_array();
 		for (const char *const *k = cursor_keys; *k; k++) {
 			json_t *v = json_object_get(last, *k);
-			if (json_is_integer(v))
-				json_array_append_new(keys,
-				        json_sprintf("%lld", (long long)json_integer_value(v)));
-			else
-				json_array_append(keys, v ? v : json_null());
+			json_array_append(values, v ? v : json_null());
 		}
-		char *s = json_dumps(keys, JSON_COMPACT);
-		char *c = util_b64url_encode(s, strlen(s));
-		next = json_string(c);
-		free(c);
-		free(s);
-		json_decref(keys);
+		json_decref(next);
+		next = cursor_of(values);
+		json_decref(values);
 	}
 	(void)r;
 	json_object_set_new(out, "items", items);
 	json_object_set_new(out, "next", next);
 	return out;
+}
+
+int page_raw(struct req *r, struct resp *resp, const char *items_json, const char *next_values,
+        struct err *e)
+{
+	json_t *next = json_null();
+	if (next_values) {
+		json_t *v = json_loads(next_values, 0, NULL);
+		if (!json_is_array(v)) {
+			json_decref(v);
+			return err_set(
+			        e, ERR_INTERNAL, NULL, "the page's cursor values are not an array");
+		}
+		json_decref(next);
+		next = cursor_of(v);
+		json_decref(v);
+	}
+	char *n = json_dumps(next, JSON_ENCODE_ANY);
+	json_decref(next);
+	char *body = arena_printf(r->arena, "{\"items\":%s,\"next\":%s}", items_json, n);
+	free(n);
+	resp->raw = body;
+	resp->raw_len = strlen(body);
+	resp->content_type = "application/json";
+	return 0;
 }
 
 /* ------------------------------------------------------------------ responses */

@@ -403,6 +403,66 @@ START_TEST(levels_follow_the_matrix_for_is_and_ai_risks)
 }
 END_TEST
 
+START_TEST(the_list_pages_through_the_register_in_reference_order)
+{
+	put_method(method_v1, NULL, 201);
+	char *ids[5];
+	for (int i = 0; i < 5; i++) {
+		char body[256];
+		snprintf(body, sizeof body,
+		        "{\"type\": \"%s\", \"title\": \"Risk %d\", \"owner_id\": \"OWNER\","
+		        " \"inherent\": {\"likelihood\": %d, \"impact\": 2%s}}",
+		        i % 2 ? "ai" : "is", i, 1 + i % 3,
+		        i % 2 ? ", \"ai_impacts\": {\"individuals\": 1, \"groups\": 1,"
+		                " \"society\": 1}"
+		              : "");
+		ids[i] = create_risk(body);
+	}
+	/* AI-001, AI-002, IS-001, IS-002, IS-003 in pages of two */
+	static const char *const want[] = {"AI-001", "AI-002", "IS-001", "IS-002", "IS-003"};
+	char path[512] = "/v1/risks?limit=2";
+	int seen = 0, pages = 0;
+	for (;;) {
+		json_t *j = get_json(path);
+		json_t *items = json_object_get(j, "items"), *it;
+		size_t i;
+		pages++;
+		ck_assert_int_le(json_array_size(items), 2);
+		json_array_foreach(items, i, it)
+		{
+			ck_assert_int_lt(seen, 5);
+			ck_assert_str_eq(json_string_value(json_object_get(it, "ref")), want[seen]);
+			ck_assert_ptr_nonnull(json_object_get(it, "inherent"));
+			seen++;
+		}
+		const json_t *next = json_object_get(j, "next");
+		if (json_is_null(next)) {
+			json_decref(j);
+			break;
+		}
+		snprintf(path, sizeof path, "/v1/risks?limit=2&cursor=%s", json_string_value(next));
+		json_decref(j);
+	}
+	ck_assert_int_eq(seen, 5);
+	ck_assert_int_eq(pages, 3);
+	/* an exact page has no next; filters apply before paging */
+	json_t *j = get_json("/v1/risks?limit=5");
+	ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 5);
+	ck_assert(json_is_null(json_object_get(j, "next")));
+	json_decref(j);
+	j = get_json("/v1/risks?type=is&limit=2");
+	ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 2);
+	ck_assert(json_is_string(json_object_get(j, "next")));
+	json_decref(j);
+	j = get_json("/v1/risks?type=ai&limit=2");
+	ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 2);
+	ck_assert(json_is_null(json_object_get(j, "next")));
+	json_decref(j);
+	for (int i = 0; i < 5; i++)
+		free(ids[i]);
+}
+END_TEST
+
 START_TEST(methodology_change_reevaluates_levels_and_keeps_history)
 {
 	put_method(method_v1, NULL, 201);
@@ -895,6 +955,7 @@ static Suite *risks_suite(void)
 	tcase_add_test(tc, methodology_rules_name_the_field_and_write_nothing);
 	tcase_add_test(tc, risk_required_fields_and_links_are_validated_and_nothing_written);
 	tcase_add_test(tc, levels_follow_the_matrix_for_is_and_ai_risks);
+	tcase_add_test(tc, the_list_pages_through_the_register_in_reference_order);
 	tcase_add_test(tc, methodology_change_reevaluates_levels_and_keeps_history);
 	tcase_add_test(tc, acceptance_needs_the_authority_the_methodology_gives);
 	tcase_add_test(tc, register_baselines_are_immutable_and_diffable);
