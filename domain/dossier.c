@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "obligations.h"
+#include "util.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -135,27 +136,7 @@ json_t *dossier_system_facts(const json_t *input)
 
 static void h(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
+	util_html_escape(f, s);
 }
 
 /* An identifier from the data as words: "in_progress" -> "in progress". */

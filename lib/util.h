@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Fill buf with cryptographically secure random bytes; aborts if the CSPRNG fails. */
 void util_random(void *buf, size_t n);
@@ -36,5 +37,7 @@ double util_now_mono(void);
 bool util_is_date(const char *s);
 /* A valid UTF-8 byte string without NUL bytes. */
 bool util_utf8_valid(const char *s, size_t n);
+/* Write s (may be NULL) to f escaped for HTML text and attribute values: & < > " '. */
+void util_html_escape(FILE *f, const char *s);
 
 #endif

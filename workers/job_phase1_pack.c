@@ -132,27 +132,7 @@ int phase1_pack_facts(PGconn *c, struct arena *a, json_t **out, struct err *e)
 
 static void h(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
+	util_html_escape(f, s);
 }
 
 static const char *s_(const json_t *o, const char *key)
