@@ -6,6 +6,7 @@
  *                                     then load the standards catalog
  *   concord-api catalog load          load catalog/ into the catalog tables (idempotent)
  *   concord-api seed-demo             create the demo consultancy, user and client tenant
+ *   concord-api demo-load FILE [T [U]] load a demo engagement into client T through the API at U
  *   concord-api create-operator SLUG NAME EMAIL PASSWORD
  *                                     create a consultancy (operator) tenant and its admin
  *   concord-api keys rotate           add a new JWT signing key (old keys stay valid)
@@ -24,6 +25,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "db.h"
+#include "demo.h"
 #include "log.h"
 #include "migrate.h"
 #include "password.h"
@@ -200,6 +202,33 @@ static int cmd_serve(void)
 	return rc;
 }
 
+/* demo-load FILE [TENANT [URL]]: the demo engagement into a client tenant (default the
+ * demo client), through the running API (default http://127.0.0.1:$CONCORD_PORT), signed
+ * in as the demo operator (CONCORD_DEMO_EMAIL / CONCORD_DEMO_PASSWORD). */
+static int cmd_demo_load(int argc, char **argv)
+{
+	char url[256];
+	const char *port = getenv("CONCORD_PORT");
+	snprintf(url, sizeof url, "http://127.0.0.1:%s", port ? port : "8080");
+	struct demo_options o = {
+	        .file = argv[2],
+	        .tenant = argc > 3 ? argv[3] : "demo-client",
+	        .url = argc > 4 ? argv[4] : url,
+	        .email = getenv("CONCORD_DEMO_EMAIL") ? getenv("CONCORD_DEMO_EMAIL")
+	                                              : "admin@demo-consultancy.example",
+	        .password = getenv("CONCORD_DEMO_PASSWORD") ? getenv("CONCORD_DEMO_PASSWORD")
+	                                                    : "concord-demo-password",
+	};
+	struct err e = {0};
+	int loaded = 0;
+	if (demo_load(&o, &loaded, &e)) {
+		fprintf(stderr, "demo-load: %s: %s\n", e.field, e.message);
+		return 1;
+	}
+	printf("demo-load: %d step(s) loaded into %s\n", loaded, o.tenant);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (config_load())
@@ -234,6 +263,8 @@ int main(int argc, char **argv)
 		printf("{\"tenant_id\":\"%s\",\"user_id\":\"%s\"}\n", t, u);
 		return 0;
 	}
+	if (strcmp(cmd, "demo-load") == 0 && argc >= 3)
+		return cmd_demo_load(argc, argv);
 	if (strcmp(cmd, "keys") == 0 && argc == 3 && strcmp(argv[2], "rotate") == 0) {
 		struct err e = {0};
 		char kid[64];
@@ -246,6 +277,6 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr,
 	        "usage: concord-api [serve|migrate|seed-demo|routes|authz --json|keys rotate|"
-	        "create-operator SLUG NAME EMAIL PASSWORD]\n");
+	        "create-operator SLUG NAME EMAIL PASSWORD|demo-load FILE [TENANT [URL]]]\n");
 	return 2;
 }

@@ -45,10 +45,15 @@ done
 "$BIN/concord-api" serve &
 pids+=($!)
 wait_http "http://127.0.0.1:$CONCORD_PORT/readyz" 30 || log "API not ready yet"
+# the demo client's engagement, through the API (skipped when it is already there)
+"$BIN/concord-api" demo-load tenants/demo/engagement.json demo-client ||
+	log "the demo engagement was not loaded (see above); the API keeps running"
 cat <<TXT
 
   Concord is running: http://127.0.0.1:$CONCORD_PORT  (API description: /v1/openapi.json)
   Demo sign-in:  ${CONCORD_DEMO_EMAIL:-admin@demo-consultancy.example} / ${CONCORD_DEMO_PASSWORD:-concord-demo-password}
+  Demo client:   demo-client (send X-Concord-Tenant with its id from GET /v1/tenants): an
+                 engagement in Phase 1 (charter, RACI, scopes, risks, policies, an AI system)
     curl -s http://127.0.0.1:$CONCORD_PORT/v1/auth/login -H 'Content-Type: application/json' \\
       -d '{"email":"admin@demo-consultancy.example","password":"concord-demo-password"}'
   Ctrl-C stops the API, the workers, PostgreSQL and Redis.
