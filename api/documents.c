@@ -185,17 +185,10 @@ static json_t *load(struct req *r, const char *id, struct resp *resp, struct err
 	return d;
 }
 
-static bool is_sha256(const char *s)
-{
-	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
-/* Field rules beyond types, and the links, checked before anything is written. */
+/* Rules beyond types and the table's constraints (0040: the hash's form, the owner is a
+ * member), and the links, checked before anything is written. */
 static int check_body(struct req *r, const json_t *b, struct err *e)
 {
-	const char *sha = jv_str(b, "content_sha256");
-	if (sha && !is_sha256(sha))
-		return err_set(e, ERR_INVALID, "content_sha256", "must be 64 lowercase hex digits");
 	const char *status = jv_str(b, "status");
 	if (status && strcmp(status, "approved") == 0)
 		return err_set(e, ERR_UNPROCESSABLE, "status",

@@ -13,7 +13,10 @@
  * anything links to (a control, an AI Act obligation, a dossier section) cannot be
  * deleted (409 naming where): unlink it first, so no link an auditor follows breaks.
  * AI Act obligation items and dossier sections link evidence from their side
- * (api/aiact.c); controls show theirs (api/controls.c).
+ * (api/aiact.c); controls show theirs (api/controls.c). Links are checked before anything
+ * is written; the other rules (a member collected it, the document exists, valid_until
+ * not before collected_on, the hash's form) are the table's constraints (0040), which
+ * answer 400 naming the field.
  *
  * Handlers run on the server's pool threads inside the request transaction; memory is
  * the request arena. Every mutation is audited in that transaction.
@@ -75,9 +78,6 @@ static const char update_sql[] =
         " WHERE id = $1 AND version = $2::int RETURNING id";
 static const char delete_sql[] = "DELETE FROM evidence WHERE id = $1 AND version = $2::int";
 static const char links_sql[] = "SELECT evidence_links($1)";
-static const char document_sql[] = "SELECT 1 FROM documents WHERE id = $1::uuid";
-static const char member_sql[] =
-        "SELECT 1 FROM memberships WHERE tenant_id = app_tenant() AND user_id = $1::uuid";
 
 static const char del_requirements_sql[] =
         "DELETE FROM evidence_requirements WHERE evidence_id = $1";
@@ -132,34 +132,6 @@ static json_t *load(struct req *r, const char *id, struct resp *resp, struct err
 	return v;
 }
 
-static int exists(struct req *r, const char *sql, const char *id, const char *field,
-        const char *what, struct err *e)
-{
-	if (!id)
-		return 0;
-	PGresult *res = db_exec(r->db, r->arena, e, sql, 1, id);
-	if (!res)
-		return -1;
-	if (PQntuples(res) == 0)
-		return err_set(e, ERR_INVALID, field, "no such %s in this tenant", what);
-	return 0;
-}
-
-/* Rules beyond types, on the merged item m (for a create, the body), and the links. */
-static int check(struct req *r, const json_t *b, const json_t *m, struct err *e)
-{
-	const char *sha = jv_str(b, "sha256");
-	if (sha && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64))
-		return err_set(e, ERR_INVALID, "sha256", "must be 64 lowercase hex digits");
-	const char *from = jv_str(m, "collected_on"), *until = jv_str(m, "valid_until");
-	if (from && until && strcmp(until, from) < 0)
-		return err_set(e, ERR_INVALID, "valid_until", "is before collected_on");
-	if (exists(r, document_sql, jv_str(b, "document_id"), "document_id", "document", e) ||
-	        exists(r, member_sql, jv_str(b, "collected_by"), "collected_by", "member", e))
-		return -1;
-	return links_check_all(r, b, link_sets, e);
-}
-
 static int ev_list(struct req *r, struct resp *resp, struct err *e)
 {
 	struct page pg;
@@ -208,7 +180,8 @@ static int ev_get(struct req *r, struct resp *resp, struct err *e)
 static int ev_create(struct req *r, struct resp *resp, struct err *e)
 {
 	json_t *b;
-	if (req_body_object(r, &b, e) || jv_check(b, create_fields, e) || check(r, b, b, e))
+	if (req_body_object(r, &b, e) || jv_check(b, create_fields, e) ||
+	        links_check_all(r, b, link_sets, e))
 		return -1;
 	const char *p[] = {jv_str(b, "title"), jv_str(b, "description"), jv_str(b, "kind"),
 	        jv_str(b, "source"), jv_str(b, "location"), jv_str(b, "sha256"),
@@ -242,7 +215,7 @@ static int ev_update(struct req *r, struct resp *resp, struct err *e)
 		return -1;
 	json_t *m = arena_json(r->arena, json_deep_copy(before));
 	json_object_update(m, b);
-	if (check(r, b, m, e))
+	if (links_check_all(r, b, link_sets, e))
 		return -1;
 	char vbuf[24];
 	snprintf(vbuf, sizeof vbuf, "%ld", version);

@@ -169,7 +169,7 @@ START_TEST(classify_passes_the_engine_result_through_unchanged)
 	        "{'object': 'ai_system', 'role': 'deployer', 'prohibited_practice': '5(1)(c)'}",
 	        "{'object': 'ai_system', 'role': 'deployer'}",
 	};
-	long long before = count_sql("SELECT count(*) FROM aiact_assessments");
+	long long before = count_sql("SELECT count(*) FROM aiact_assessments", NULL);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		for (int regime = 0; regime < 2; regime++) {
 			json_t *got = call("POST",
@@ -192,7 +192,7 @@ START_TEST(classify_passes_the_engine_result_through_unchanged)
 	ck_assert_str_eq(str(r, "applies_from"), "2026-08-02");
 	json_decref(r);
 	/* nothing is stored by classification alone */
-	ck_assert_int_eq(count_sql("SELECT count(*) FROM aiact_assessments"), before);
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM aiact_assessments", NULL), before);
 }
 END_TEST
 
@@ -268,9 +268,9 @@ START_TEST(stored_classification_keeps_history_and_reclassifies_on_change)
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "seq")), 3);
 	ck_assert_str_eq(str(json_array_get(items, 2), "risk_category"), "high_risk");
 	json_decref(h);
-	ck_assert_int_eq(count_sql("SELECT count(*) FROM audit_events WHERE entity_id = '%s'"
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM audit_events WHERE entity_id = $1"
 	                           " AND action = 'aiact.classify'",
-	                         id),
+	                         id, NULL),
 	        3);
 	/* the system shows its current classification */
 	json_t *s = call("GET", P("/v1/ai-systems/%s", id), NULL, NULL, 200);
@@ -424,10 +424,10 @@ START_TEST(stale_classification_is_redone_by_the_reclassify_job)
 	ck_assert_str_eq(str(a, "reason"), "rule_set_change");
 	ck_assert_str_eq(str(a, "rule_set_version"), aiact_rules_version(rules));
 	json_decref(a);
-	ck_assert_int_eq(count_sql("SELECT count(*) FROM audit_events WHERE tenant_id = '%s'"
+	ck_assert_int_eq(count_sql("SELECT count(*) FROM audit_events WHERE tenant_id = $1"
 	                           " AND action = 'aiact.reclassify'"
-	                           " AND after->'systems'->0->>'ai_system_id' = '%s'",
-	                         op.tenant_id, id),
+	                           " AND after->'systems'->0->>'ai_system_id' = $2",
+	                         op.tenant_id, id, NULL),
 	        1);
 	/* a second run finds nothing stale */
 	job = call("POST", P("/v1/aiact/reclassify"), NULL, NULL, 202);
@@ -992,11 +992,11 @@ START_TEST(dossier_export_renders_the_dossier_as_html_and_json)
 	problem("POST", P("/v1/aiact/dossier-export"), J("{'ai_system_id': 'DX-1'}"), NULL, 400,
 	        "ai_system_id");
 	/* a job whose system is gone by the time it runs (enqueued behind the API's back) */
-	char *q = P("INSERT INTO jobs (tenant_id, type, payload) VALUES ('%s', 'aiact.dossier',"
-	            " '{\"ai_system_id\": \"00000000-0000-4000-8000-000000000000\"}') RETURNING id",
-	        op.tenant_id);
-	char *bad = th_sql(q);
-	free(q);
+	char *bad =
+	        th_sqlp("INSERT INTO jobs (tenant_id, type, payload) VALUES ($1, 'aiact.dossier',"
+	                " '{\"ai_system_id\": \"00000000-0000-4000-8000-000000000000\"}')"
+	                " RETURNING id",
+	                op.tenant_id, NULL);
 	char *path = P("/v1/jobs/%s", bad);
 	ck_assert_msg(th_wait_json(path, op.token, NULL, "error",
 	                      "payload.ai_system_id: no such AI system", 60),

@@ -70,14 +70,13 @@ static void new_object(const char *path, char *body, char id[37])
 
 static long long docs(void)
 {
-	return count_sql("SELECT count(*) FROM documents WHERE tenant_id = '%s'", op.tenant_id);
+	return count_sql("SELECT count(*) FROM documents WHERE tenant_id = $1", op.tenant_id, NULL);
 }
 
 static long long audits(const char *action)
 {
-	return count_sql(
-	        "SELECT count(*) FROM audit_events WHERE tenant_id = '%s' AND action = '%s'",
-	        op.tenant_id, action);
+	return count_sql("SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = $2",
+	        op.tenant_id, action, NULL);
 }
 
 /* ---------------------------------------------------------------------- tests */
@@ -199,10 +198,12 @@ START_TEST(approval_records_who_approved_which_version_and_changed_content_voids
 	ck_assert_int_eq(
 	        count_sql("SELECT count(*) FROM information_schema.role_table_grants"
 	                  " WHERE grantee = 'concord_app' AND table_name ="
-	                  " 'document_approvals' AND privilege_type IN ('UPDATE', 'DELETE')"),
+	                  " 'document_approvals' AND privilege_type IN ('UPDATE', 'DELETE')",
+	                NULL),
 	        0);
 	/* a review that fell due shows in the list filter */
-	free(th_sql("UPDATE documents SET next_review_on = current_date - 1 WHERE ref = 'POL-IS'"));
+	free(th_sqlp(
+	        "UPDATE documents SET next_review_on = current_date - 1 WHERE id = $1", id, NULL));
 	json_t *l = call("GET", P("/v1/documents?review_due=true"), NULL, NULL, 200);
 	ck_assert_int_eq(json_array_size(json_object_get(l, "items")), 1);
 	ck_assert(json_is_true(
@@ -275,7 +276,8 @@ START_TEST(evidence_links_controls_and_documents_and_the_control_shows_them)
 	                ctl),
 	        NULL, 400, "control_ids[1]");
 	ck_assert_int_eq(
-	        count_sql("SELECT count(*) FROM evidence WHERE tenant_id = '%s'", op.tenant_id), 0);
+	        count_sql("SELECT count(*) FROM evidence WHERE tenant_id = $1", op.tenant_id, NULL),
+	        0);
 	new_object("/v1/evidence",
 	        J("{'title': 'SIEM retention settings', 'kind': 'configuration', 'location':"
 	          " 's3://ev/siem.json', 'sha256': '%064d', 'source': 'SIEM', 'collected_on':"
@@ -466,10 +468,12 @@ START_TEST(the_documented_information_checklist_follows_documents_evidence_and_t
 	/* every item names a requirement of the loaded catalog */
 	ck_assert_int_eq(count_sql("SELECT count(*) FROM documented_information t WHERE NOT EXISTS"
 	                           " (SELECT 1 FROM catalog_requirements q WHERE q.framework_id ="
-	                           " t.framework_id AND q.ref = t.ref)"),
+	                           " t.framework_id AND q.ref = t.ref)",
+	                         NULL),
 	        0);
 	long long n27 = count_sql("SELECT count(*) FROM documented_information"
-	                          " WHERE framework_id = 'iso27001-2022'");
+	                          " WHERE framework_id = 'iso27001-2022'",
+	        NULL);
 	json_t *c = call(
 	        "GET", P("/v1/documented-information?framework=iso27001-2022"), NULL, NULL, 200);
 	ck_assert_int_eq(json_array_size(json_object_get(c, "items")), n27);

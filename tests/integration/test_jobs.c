@@ -165,13 +165,10 @@ START_TEST(export_job_runs_and_its_artifact_downloads_with_digest)
 	        json_string_value(json_object_get(json_array_get(log, 0), "worker_id")), "worker"));
 	/* the attempt and the job end when the run ends, after the artifact the run stored,
 	 * not when the run's transaction began */
-	char q[512];
-	snprintf(q, sizeof q,
-	        "SELECT a.finished_at > f.created_at AND j.finished_at > f.created_at"
-	        " FROM job_attempts a JOIN jobs j ON j.id = a.job_id"
-	        " JOIN artifacts f ON f.job_id = a.job_id WHERE a.job_id = '%s'",
-	        id);
-	char *ends = th_sql(q);
+	char *ends = th_sqlp("SELECT a.finished_at > f.created_at AND j.finished_at > f.created_at"
+	                     " FROM job_attempts a JOIN jobs j ON j.id = a.job_id"
+	                     " JOIN artifacts f ON f.job_id = a.job_id WHERE a.job_id = $1",
+	        id, NULL);
 	ck_assert_str_eq(ends, "t");
 	free(ends);
 
@@ -650,6 +647,13 @@ START_TEST(schedules_validate_job_type_cron_and_payload)
 	        "{\"job_type\":\"tenant.export\",\"cron\":\"@daily\",\"payload\":{\"format\":1}}",
 	        in_client, &r);
 	assert_problem(&r, 400, "payload.format");
+	th_free(&r);
+	/* an AI Act dossier export is scheduled with a payload the job accepts */
+	th_req("POST", "/v1/schedules", op.token,
+	        "{\"job_type\":\"aiact.dossier\",\"cron\":\"@weekly\",\"payload\":"
+	        "{\"ai_system_id\":\"AI-1\"}}",
+	        in_client, &r);
+	assert_problem(&r, 400, "payload.ai_system_id");
 	th_free(&r);
 	th_req("POST", "/v1/schedules", op.token,
 	        "{\"job_type\":\"tenant.export\",\"cron\":\"@daily\",\"every\":\"day\"}", in_client,

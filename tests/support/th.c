@@ -312,14 +312,46 @@ void th_problem(const char *token, const char *method, char *path, char *body, c
 	json_decref(p);
 }
 
-long long th_count(const char *fmt, ...)
+/* th_sqlp / th_count: the parameters from a NULL-terminated va_list. */
+static char *sql_params(const char *sql, va_list ap)
+{
+	const char *params[16];
+	int n = 0;
+	for (const char *v; (v = va_arg(ap, const char *)) != NULL;) {
+		ck_assert_int_lt(n, 16);
+		params[n++] = v;
+	}
+	const char *url = getenv("DATABASE_SUPER_URL");
+	ck_assert_ptr_nonnull(url);
+	PGconn *c = PQconnectdb(url);
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "connect: %s", PQerrorMessage(c));
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	ck_assert_msg(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "sql %s: %s", sql,
+	        PQresultErrorMessage(r));
+	char *out = NULL;
+	if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		out = strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return out;
+}
+
+char *th_sqlp(const char *sql, ...)
 {
 	va_list ap;
-	char q[2048];
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof q, fmt, ap);
+	va_start(ap, sql);
+	char *out = sql_params(sql, ap);
 	va_end(ap);
-	char *v = th_sql(q);
+	return out;
+}
+
+long long th_count(const char *sql, ...)
+{
+	va_list ap;
+	va_start(ap, sql);
+	char *v = sql_params(sql, ap);
+	va_end(ap);
 	long long n = v ? atoll(v) : 0;
 	free(v);
 	return n;

@@ -80,8 +80,10 @@ json_t *th_call(
 /* th_call expecting a problem that names field. */
 void th_problem(const char *token, const char *method, char *path, char *body, const char *etag,
         long status, const char *field);
-/* The first cell of a formatted SQL query (run as superuser) as a number. */
-long long th_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Run sql as the superuser with text parameters $1.. (a NULL-terminated list after sql);
+ * the first cell of the first row (malloc'd) or NULL. th_count: that cell as a number. */
+char *th_sqlp(const char *sql, ...) __attribute__((sentinel));
+long long th_count(const char *sql, ...) __attribute__((sentinel));
 
 /* Standard main for a test file: runs the suite built by make_suite(). */
 #define TH_MAIN(make_suite)                                                                        \
